@@ -1,0 +1,455 @@
+/*
+ * Runs n8n workflows through n8n's own engine (WorkflowExecute from n8n-core), with this
+ * package loaded the way n8n loads a community package (PackageDirectoryLoader over the
+ * built `dist`). Nothing about our node is mocked: it gets a real ExecuteContext, real
+ * parameter and expression resolution, real HTTP helpers and n8n's binary data service.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+if (!process.env.N8N_USER_FOLDER) {
+	process.env.N8N_USER_FOLDER = mkdtempSync(path.join(tmpdir(), 'flora-n8n-'));
+}
+process.env.N8N_DIAGNOSTICS_ENABLED ??= 'false';
+
+import { Container } from '@n8n/di';
+import {
+	BinaryDataConfig,
+	BinaryDataService,
+	Credentials,
+	ExecuteContext,
+	ExecutionLifecycleHooks,
+	PackageDirectoryLoader,
+	RoutingNode,
+	WorkflowExecute,
+} from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	ICredentialsDecrypted,
+	IDataObject,
+	IExecuteData,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IRunExecutionData,
+	IVersionedNodeType,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import {
+	createRunExecutionData,
+	ICredentialsHelper,
+	isExpression,
+	NodeHelpers,
+	Workflow,
+} from 'n8n-workflow';
+
+import { baseNodes } from './base-nodes';
+
+export const PACKAGE_DIR = path.resolve(__dirname, '..', '..');
+export const PACKAGE_NAME = 'n8n-nodes-flora';
+
+export interface LoadedPackage {
+	nodeTypes: NodeTypeRegistry;
+	credentialTypes: Map<string, ICredentialType>;
+}
+
+let loading: Promise<LoadedPackage> | undefined;
+
+/** Loads the built package once per test process, as n8n does at start-up. */
+export async function loadPackage(): Promise<LoadedPackage> {
+	loading ??= (async () => {
+		const loader = new PackageDirectoryLoader(PACKAGE_DIR);
+		await loader.loadAll();
+		const nodes = new Map<string, INodeType | IVersionedNodeType>();
+		for (const [name, { type }] of Object.entries(loader.nodeTypes)) {
+			nodes.set(`${loader.packageName}.${name}`, type);
+		}
+		for (const [name, type] of Object.entries(baseNodes)) nodes.set(name, type);
+		const credentialTypes = new Map<string, ICredentialType>();
+		for (const [name, { type }] of Object.entries(loader.credentialTypes)) {
+			credentialTypes.set(name, type);
+		}
+		await initBinaryData();
+		return { nodeTypes: new NodeTypeRegistry(nodes), credentialTypes };
+	})();
+	return await loading;
+}
+
+async function initBinaryData() {
+	const config = Container.get(BinaryDataConfig);
+	config.signingSecret = 'flora-test-signing-secret';
+	const mode = process.env.FLORA_TEST_BINARY_MODE === 'filesystem' ? 'filesystem' : 'default';
+	config.mode = mode;
+	config.availableModes = ['default', 'filesystem'];
+	await Container.get(BinaryDataService).init();
+}
+
+export class NodeTypeRegistry implements INodeTypes {
+	constructor(private readonly types: Map<string, INodeType | IVersionedNodeType>) {}
+
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
+		const type = this.types.get(nodeType);
+		if (!type) throw new Error(`Unknown node type ${nodeType}`);
+		return type;
+	}
+
+	getByNameAndVersion(nodeType: string, version?: number): INodeType {
+		return NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version);
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+/**
+ * Applies a credential's declarative `authenticate` block the way n8n's CLI does: each value
+ * may be an expression over `$credentials`, resolved by the workflow's expression engine.
+ */
+export class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(
+		private readonly credentialTypes: Map<string, ICredentialType>,
+		private readonly credentialsByType: Record<string, ICredentialDataDecryptedObject>,
+	) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow: Workflow,
+		node: INode,
+	): Promise<IHttpRequestOptions> {
+		const authenticate = this.credentialTypes.get(typeName)?.authenticate;
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (authenticate?.type !== 'generic') return requestOptions;
+		const resolve = (value: string) =>
+			isExpression(value)
+				? String(
+						workflow.expression.getSimpleParameterValue(
+							node,
+							value,
+							'internal',
+							{ $credentials: credentials },
+							undefined,
+							'',
+						) ?? '',
+					)
+				: value;
+		const target = requestOptions as unknown as Record<string, Record<string, string>>;
+		for (const [outerKey, entries] of Object.entries(authenticate.properties)) {
+			target[outerKey] ??= {};
+			for (const [key, value] of Object.entries(entries as Record<string, string>)) {
+				target[outerKey][resolve(key)] = resolve(value);
+			}
+		}
+		return requestOptions;
+	}
+
+	async preAuthentication(
+		_helpers: IHttpRequestHelper,
+		_credentials: ICredentialDataDecryptedObject,
+		_typeName: string,
+		_node: INode,
+		_credentialsExpired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
+	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<Credentials> {
+		return new Credentials({ id: nodeCredentials.id, name: nodeCredentials.name }, type, '');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		const data = this.credentialsByType[type];
+		if (!data) throw new Error(`The test gave no credentials of type ${type}`);
+		return { ...data };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties() {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+}
+
+export interface NodeRun {
+	/** Items of each output of the node's last run (output 0 first). */
+	outputs: INodeExecutionData[][];
+	error?: IRun['data']['resultData']['error'];
+	startTime: number;
+	executionTime: number;
+}
+
+export interface WorkflowResult {
+	run: IRun;
+	status: IRun['status'];
+	/** The error that stopped the workflow, if any. */
+	error?: IRun['data']['resultData']['error'];
+	nodes: Record<string, NodeRun>;
+	/** Items of output 0 of a node (throws when the node did not run). */
+	items(nodeName: string): INodeExecutionData[];
+}
+
+export interface RunOptions {
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** Items the start node emits instead of running (n8n's pinned data). */
+	triggerItems?: IDataObject[] | INodeExecutionData[];
+	mode?: WorkflowExecuteMode;
+}
+
+export interface RunningWorkflow {
+	result: Promise<WorkflowResult>;
+	/** Cancels the execution the way the editor's Stop button does. */
+	cancel(): void;
+}
+
+let executionCounter = 0;
+
+function deferred<T>() {
+	let resolve!: (value: T) => void;
+	let reject!: (reason: unknown) => void;
+	const promise = new Promise<T>((res, rej) => {
+		resolve = res;
+		reject = rej;
+	});
+	return { promise, resolve, reject };
+}
+
+/** Starts a workflow and returns a handle with its eventual result and a cancel switch. */
+export function startWorkflow(workflowData: IWorkflowBase, options: RunOptions = {}): RunningWorkflow {
+	const outcome = deferred<WorkflowResult>();
+	let cancel: () => void = () => undefined;
+	let cancelRequested = false;
+	const started = (async () => {
+		const { nodeTypes, credentialTypes } = await loadPackage();
+		const workflow = new Workflow({
+			id: workflowData.id ?? 'test-workflow',
+			name: workflowData.name,
+			nodes: workflowData.nodes,
+			connections: workflowData.connections,
+			active: false,
+			nodeTypes,
+			settings: workflowData.settings,
+			staticData: workflowData.staticData,
+		});
+		const startNode = workflow.getStartNode();
+		if (!startNode) throw new Error('The workflow has no start node');
+
+		const executionId = String(++executionCounter);
+		const hooks = new ExecutionLifecycleHooks(options.mode ?? 'manual', executionId, workflowData);
+		const finished = deferred<IRun>();
+		hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished.resolve(fullRunData));
+
+		const additionalData = {
+			hooks,
+			credentialsHelper: new TestCredentialsHelper(credentialTypes, options.credentials ?? {}),
+			executionId,
+			restApiUrl: 'http://127.0.0.1:5678/rest',
+			instanceBaseUrl: 'http://127.0.0.1:5678/',
+			formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+			webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+			webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+			variables: {},
+			currentNodeParameters: undefined,
+			executionTimeoutTimestamp: undefined,
+			userId: 'test-user',
+			setExecutionStatus: () => undefined,
+			sendDataToUI: () => undefined,
+			logAiEvent: () => undefined,
+			startRunnerTask: async () => {
+				throw new Error('Task runners are not available in tests');
+			},
+			executeWorkflow: async () => {
+				throw new Error('Sub-workflows are not available in tests');
+			},
+			getRunExecutionData: async () => undefined,
+		} as unknown as IWorkflowExecuteAdditionalData;
+
+		const pinData = { ...(workflowData.pinData ?? {}) };
+		if (options.triggerItems) {
+			pinData[startNode.name] = options.triggerItems.map((item) =>
+				'json' in item && typeof item.json === 'object' ? (item as INodeExecutionData) : { json: item as IDataObject },
+			);
+		}
+		const runExecutionData: IRunExecutionData = createRunExecutionData({
+			resultData: { runData: {}, pinData },
+			executionData: {
+				contextData: {},
+				metadata: {},
+				waitingExecution: {},
+				waitingExecutionSource: null,
+				nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }],
+			},
+		});
+		const workflowExecute = new WorkflowExecute(additionalData, options.mode ?? 'manual', runExecutionData);
+		const execution = workflowExecute.processRunExecutionData(workflow);
+		cancel = () => execution.cancel();
+		if (cancelRequested) cancel();
+		const run = await Promise.race([finished.promise, execution.then(() => finished.promise)]);
+		return toResult(run);
+	})();
+	started.then(outcome.resolve, outcome.reject);
+	return {
+		result: outcome.promise,
+		cancel: () => {
+			cancelRequested = true;
+			cancel();
+		},
+	};
+}
+
+export async function runWorkflow(workflowData: IWorkflowBase, options: RunOptions = {}) {
+	return await startWorkflow(workflowData, options).result;
+}
+
+function toResult(run: IRun): WorkflowResult {
+	const nodes: Record<string, NodeRun> = {};
+	for (const [name, taskData] of Object.entries(run.data.resultData.runData)) {
+		const last = taskData[taskData.length - 1];
+		nodes[name] = {
+			outputs: (last.data?.main ?? []).map((items) => items ?? []),
+			error: last.error,
+			startTime: last.startTime,
+			executionTime: last.executionTime,
+		};
+	}
+	return {
+		run,
+		status: run.status,
+		error: run.data.resultData.error,
+		nodes,
+		items(nodeName: string) {
+			const node = nodes[nodeName];
+			if (!node) {
+				const ran = Object.keys(nodes).join(', ');
+				const why = run.data.resultData.error?.message;
+				throw new Error(`Node "${nodeName}" did not run (ran: ${ran}; error: ${why ?? 'none'})`);
+			}
+			return node.outputs[0] ?? [];
+		},
+	};
+}
+
+export interface CredentialTestResult {
+	status: 'OK' | 'Error';
+	message: string;
+}
+
+/**
+ * Runs a credential's `test` request the way n8n's credential Test button does: a temporary
+ * declarative node whose only property routes the test request, executed by n8n-core's
+ * RoutingNode with the credential applied, and the same reading of the outcome.
+ */
+export async function testCredential(
+	type: string,
+	data: ICredentialDataDecryptedObject,
+): Promise<CredentialTestResult> {
+	const { credentialTypes } = await loadPackage();
+	const credentialType = credentialTypes.get(type);
+	if (!credentialType?.test) throw new Error(`Credential ${type} has no test request`);
+	const testRequest = credentialType.test;
+	const nodeType: INodeType = {
+		description: {
+			displayName: 'Credential test',
+			name: 'credentialTest',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: [],
+			outputs: [],
+			credentials: [{ name: type, required: true }],
+			properties: [
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					default: '',
+					routing: { request: testRequest.request },
+				},
+			],
+		},
+	};
+	const node: INode = {
+		id: 'temp',
+		name: 'Temp-Node',
+		type: 'credentialTest',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { [type]: { id: 'test', name: 'test' } },
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: new NodeTypeRegistry(new Map([['credentialTest', nodeType]])),
+	});
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(credentialTypes, { [type]: data }),
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const executeData: IExecuteData = { node, data: {}, source: null };
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		'internal',
+		{ resultData: { runData: {} } } as IRunExecutionData,
+		0,
+		[],
+		{ main: [[{ json: {} }]] },
+		executeData,
+		[],
+	);
+	const decrypted: ICredentialsDecrypted = { id: 'test', name: 'test', type, data };
+	try {
+		await new RoutingNode(context, nodeType, decrypted).runNode();
+	} catch (error) {
+		const response = (error as { cause?: { response?: { status: number; statusText?: string } } }).cause
+			?.response;
+		if (response) {
+			const rule = testRequest.rules?.find(
+				(r) => r.type === 'responseCode' && r.properties.value === response.status,
+			);
+			if (rule && rule.type === 'responseCode') return { status: 'Error', message: rule.properties.message };
+			return {
+				status: 'Error',
+				message: response.statusText || `Received HTTP status code: ${response.status}`,
+			};
+		}
+		const code = (error as { cause?: { code?: string } }).cause?.code;
+		return { status: 'Error', message: code ?? String((error as Error).message) };
+	}
+	return { status: 'OK', message: 'Connection successful!' };
+}
