@@ -16,11 +16,11 @@ import { NodeConnectionTypes } from 'n8n-workflow';
  * every fixture imports into a real n8n unchanged. The end-to-end suite runs the real ones.
  */
 
-const baseDescription = {
+const baseDescription: Pick<INodeTypeDescription, 'group' | 'inputs' | 'outputs'> = {
 	group: ['transform'],
 	inputs: [NodeConnectionTypes.Main],
 	outputs: [NodeConnectionTypes.Main],
-} as const;
+};
 
 export class ManualTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -72,8 +72,18 @@ export class Set implements INodeType {
 		description: 'Modify, add, or remove item fields',
 		defaults: { name: 'Edit Fields' },
 		properties: [
-			{ displayName: 'Fields to Set', name: 'assignments', type: 'assignmentCollection', default: {} },
-			{ displayName: 'Include Other Input Fields', name: 'includeOtherFields', type: 'boolean', default: false },
+			{
+				displayName: 'Fields to Set',
+				name: 'assignments',
+				type: 'assignmentCollection',
+				default: {},
+			},
+			{
+				displayName: 'Include Other Input Fields',
+				name: 'includeOtherFields',
+				type: 'boolean',
+				default: false,
+			},
 			{ displayName: 'Options', name: 'options', type: 'collection', default: {}, options: [] },
 		],
 	};
@@ -85,10 +95,15 @@ export class Set implements INodeType {
 				const { assignments = [] } = this.getNodeParameter('assignments', itemIndex, {}) as {
 					assignments?: Assignment[];
 				};
-				const includeOtherFields = this.getNodeParameter('includeOtherFields', itemIndex, false) as boolean;
+				const includeOtherFields = this.getNodeParameter(
+					'includeOtherFields',
+					itemIndex,
+					false,
+				) as boolean;
 				const json: IDataObject = includeOtherFields ? { ...item.json } : {};
 				for (const { name, value, type } of assignments) {
-					json[name] = type === 'number' ? Number(value) : (value as IDataObject[keyof IDataObject]);
+					json[name] =
+						type === 'number' ? Number(value) : (value as IDataObject[keyof IDataObject]);
 				}
 				return {
 					json,

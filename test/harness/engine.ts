@@ -12,6 +12,7 @@ if (!process.env.N8N_USER_FOLDER) {
 	process.env.N8N_USER_FOLDER = mkdtempSync(path.join(tmpdir(), 'flora-n8n-'));
 }
 process.env.N8N_DIAGNOSTICS_ENABLED ??= 'false';
+process.env.N8N_LOG_LEVEL ??= 'silent';
 
 import { Container } from '@n8n/di';
 import {
@@ -30,7 +31,6 @@ import type {
 	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteData,
-	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
 	INodeCredentialsDetails,
@@ -160,13 +160,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return requestOptions;
 	}
 
-	async preAuthentication(
-		_helpers: IHttpRequestHelper,
-		_credentials: ICredentialDataDecryptedObject,
-		_typeName: string,
-		_node: INode,
-		_credentialsExpired: boolean,
-	): Promise<ICredentialDataDecryptedObject | undefined> {
+	async preAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
 		return undefined;
 	}
 
@@ -174,7 +168,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return undefined;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<Credentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<Credentials> {
 		return new Credentials({ id: nodeCredentials.id, name: nodeCredentials.name }, type, '');
 	}
 
@@ -245,7 +242,10 @@ function deferred<T>() {
 }
 
 /** Starts a workflow and returns a handle with its eventual result and a cancel switch. */
-export function startWorkflow(workflowData: IWorkflowBase, options: RunOptions = {}): RunningWorkflow {
+export function startWorkflow(
+	workflowData: IWorkflowBase,
+	options: RunOptions = {},
+): RunningWorkflow {
 	const outcome = deferred<WorkflowResult>();
 	let cancel: () => void = () => undefined;
 	let cancelRequested = false;
@@ -298,7 +298,9 @@ export function startWorkflow(workflowData: IWorkflowBase, options: RunOptions =
 		const pinData = { ...(workflowData.pinData ?? {}) };
 		if (options.triggerItems) {
 			pinData[startNode.name] = options.triggerItems.map((item) =>
-				'json' in item && typeof item.json === 'object' ? (item as INodeExecutionData) : { json: item as IDataObject },
+				'json' in item && typeof item.json === 'object'
+					? (item as INodeExecutionData)
+					: { json: item as IDataObject },
 			);
 		}
 		const runExecutionData: IRunExecutionData = createRunExecutionData({
@@ -311,7 +313,11 @@ export function startWorkflow(workflowData: IWorkflowBase, options: RunOptions =
 				nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }],
 			},
 		});
-		const workflowExecute = new WorkflowExecute(additionalData, options.mode ?? 'manual', runExecutionData);
+		const workflowExecute = new WorkflowExecute(
+			additionalData,
+			options.mode ?? 'manual',
+			runExecutionData,
+		);
 		const execution = workflowExecute.processRunExecutionData(workflow);
 		cancel = () => execution.cancel();
 		if (cancelRequested) cancel();
@@ -436,13 +442,14 @@ export async function testCredential(
 	try {
 		await new RoutingNode(context, nodeType, decrypted).runNode();
 	} catch (error) {
-		const response = (error as { cause?: { response?: { status: number; statusText?: string } } }).cause
-			?.response;
+		const response = (error as { cause?: { response?: { status: number; statusText?: string } } })
+			.cause?.response;
 		if (response) {
 			const rule = testRequest.rules?.find(
 				(r) => r.type === 'responseCode' && r.properties.value === response.status,
 			);
-			if (rule && rule.type === 'responseCode') return { status: 'Error', message: rule.properties.message };
+			if (rule && rule.type === 'responseCode')
+				return { status: 'Error', message: rule.properties.message };
 			return {
 				status: 'Error',
 				message: response.statusText || `Received HTTP status code: ${response.status}`,

@@ -1,0 +1,143 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import {
+	POLL_INTERVAL_RANGE,
+	TECHNIQUE_ID_REGEX,
+	TECHNIQUE_URL_REGEX,
+	TIMEOUT_RANGE,
+} from '../helpers/params';
+
+export const techniqueLocator: INodeProperties = {
+	displayName: 'Technique',
+	name: 'technique',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The FLORA technique to run',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a technique…',
+			typeOptions: { searchListMethod: 'searchTechniques', searchable: true },
+		},
+		{
+			displayName: 'By ID or Slug',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. tech_abc123 or product-shot',
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: `^${TECHNIQUE_ID_REGEX}$`,
+						errorMessage: 'Give a technique ID (tech_…) or a slug like product-shot',
+					},
+				},
+			],
+		},
+		{
+			displayName: 'By URL',
+			name: 'url',
+			type: 'string',
+			placeholder: 'e.g. https://app.flora.ai/techniques/product-shot',
+			extractValue: { type: 'regex', regex: TECHNIQUE_URL_REGEX },
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: `^${TECHNIQUE_URL_REGEX}`,
+						errorMessage:
+							'Give the technique address as FLORA shows it: https://app.flora.ai/techniques/<slug>',
+					},
+				},
+			],
+		},
+	],
+};
+
+/** The options of waiting for a run, shared by Technique → Run and Run → Wait. */
+export function waitOptions({ whenWaitingFor }: { whenWaitingFor: boolean }): INodeProperties[] {
+	const options: INodeProperties[] = [
+		{
+			displayName: 'On Timeout',
+			name: 'onTimeout',
+			type: 'options',
+			default: 'error',
+			options: [
+				{ name: 'Fail', value: 'error', description: 'Stop with an error that names the run' },
+				{
+					name: 'Return the Run',
+					value: 'returnRun',
+					description: 'Output the still-running run so a later step can pick it up',
+				},
+			],
+		},
+		{
+			displayName: 'Output Layout',
+			name: 'outputLayout',
+			type: 'options',
+			default: 'perOutput',
+			options: [
+				{ name: 'One Item per Output', value: 'perOutput' },
+				{ name: 'One Item per Run', value: 'perRun', description: 'With an "outputs" array' },
+			],
+		},
+		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollInterval',
+			type: 'number',
+			default: 5,
+			typeOptions: {
+				minValue: POLL_INTERVAL_RANGE.min,
+				maxValue: POLL_INTERVAL_RANGE.max,
+				numberPrecision: 1,
+			},
+			description:
+				'How often to read the run while waiting. Leave this option out to let the node read soon after the start and then less often as the run gets older.',
+		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			default: 600,
+			typeOptions: { minValue: TIMEOUT_RANGE.min, maxValue: TIMEOUT_RANGE.max },
+			description: 'How long to wait for the run before "On Timeout" applies',
+		},
+	];
+	if (!whenWaitingFor) return options;
+	return options.map((option) => ({
+		...option,
+		displayOptions: { show: { '/waitForCompletion': [true] } },
+	}));
+}
+
+export const returnAllOrLimit: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		default: 50,
+		typeOptions: { minValue: 1 },
+		displayOptions: { show: { returnAll: [false] } },
+		description: 'Max number of results to return',
+	},
+];
+
+export const runIdField: INodeProperties = {
+	displayName: 'Run ID',
+	name: 'runId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'run_…',
+	description: 'The ID of a run of the technique above, as output by Technique → Run',
+};

@@ -1,0 +1,36 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { mapItems } from '../../helpers/items';
+import { readPrefixedId, readTechnique } from '../../helpers/params';
+import { getTechnique } from '../../helpers/techniques';
+import { readRun } from '../../helpers/wait';
+import { FloraClient } from '../../transport';
+import { runIdField, techniqueLocator } from '../common.descriptions';
+
+const properties: INodeProperties[] = [techniqueLocator, runIdField];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['run'], operation: ['get'] } },
+	properties,
+);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const client = await FloraClient.create(this);
+	return await mapItems(this, items, async (_item, itemIndex) => {
+		const technique = readTechnique(this, itemIndex);
+		const runId = readPrefixedId(
+			this,
+			this.getNodeParameter('runId', itemIndex),
+			'run',
+			'Run ID',
+			itemIndex,
+		);
+		const { technique_id: techniqueId } = await getTechnique(client, technique, itemIndex);
+		const run = await readRun(client, techniqueId, { run_id: runId }, itemIndex);
+		return [{ json: { ...run, technique_id: techniqueId }, pairedItem: { item: itemIndex } }];
+	});
+}

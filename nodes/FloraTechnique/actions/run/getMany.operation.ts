@@ -1,0 +1,98 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { TechniqueRun } from '../../helpers/interfaces';
+import { mapItems } from '../../helpers/items';
+import { collectPages } from '../../helpers/paginate';
+import { readLimit, readPrefixedId } from '../../helpers/params';
+import { getTechnique } from '../../helpers/techniques';
+import { FloraClient } from '../../transport';
+import { returnAllOrLimit } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	...returnAllOrLimit,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Technique ID or Slug',
+				name: 'technique',
+				type: 'string',
+				default: '',
+				placeholder: 'tech_… or product-shot',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				default: 'completed',
+				options: [
+					{ name: 'Completed', value: 'completed' },
+					{ name: 'Failed', value: 'failed' },
+					{ name: 'Pending', value: 'pending' },
+					{ name: 'Running', value: 'running' },
+				],
+			},
+			{
+				displayName: 'Workspace ID',
+				name: 'workspaceId',
+				type: 'string',
+				default: '',
+				placeholder: 'ws_…',
+			},
+			{
+				displayName: 'Project ID',
+				name: 'projectId',
+				type: 'string',
+				default: '',
+				placeholder: 'prj_…',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['run'], operation: ['getMany'] } },
+	properties,
+);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const client = await FloraClient.create(this);
+	return await mapItems(this, items, async (_item, itemIndex) => {
+		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+		const limit = readLimit(this, itemIndex);
+		const qs: IDataObject = {};
+		// FLORA answers a malformed prj_ id with a 500: ids are checked here first.
+		if (filters.workspaceId)
+			qs.workspace_id = readPrefixedId(this, filters.workspaceId, 'ws', 'Workspace ID', itemIndex);
+		if (filters.projectId)
+			qs.project_id = readPrefixedId(this, filters.projectId, 'prj', 'Project ID', itemIndex);
+		if (filters.status) qs.status = filters.status;
+		if (typeof filters.technique === 'string' && filters.technique.trim() !== '') {
+			qs.technique_id = (
+				await getTechnique(client, filters.technique.trim(), itemIndex)
+			).technique_id;
+		}
+		const runs = await collectPages<TechniqueRun>(
+			client,
+			'/technique-runs',
+			'technique_runs',
+			qs,
+			limit,
+			itemIndex,
+		);
+		return runs.map((run) => ({ json: { ...run }, pairedItem: { item: itemIndex } }));
+	});
+}

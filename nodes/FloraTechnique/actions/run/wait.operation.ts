@@ -1,0 +1,50 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { finishRun } from '../../helpers/finishRun';
+import { mapItems } from '../../helpers/items';
+import { readPrefixedId, readRunOptions, readTechnique } from '../../helpers/params';
+import { getTechnique } from '../../helpers/techniques';
+import { readRun } from '../../helpers/wait';
+import { FloraClient } from '../../transport';
+import { runIdField, techniqueLocator, waitOptions } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	techniqueLocator,
+	runIdField,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: waitOptions({ whenWaitingFor: false }),
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['run'], operation: ['wait'] } },
+	properties,
+);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const client = await FloraClient.create(this);
+	return await mapItems(this, items, async (_item, itemIndex) => {
+		const technique = readTechnique(this, itemIndex);
+		const runId = readPrefixedId(
+			this,
+			this.getNodeParameter('runId', itemIndex),
+			'run',
+			'Run ID',
+			itemIndex,
+		);
+		const options = readRunOptions(this, itemIndex);
+		const startedAt = Date.now();
+		const { technique_id: techniqueId } = await getTechnique(client, technique, itemIndex);
+		const run = await readRun(client, techniqueId, { run_id: runId }, itemIndex);
+		return await finishRun(client, techniqueId, { run, startedAt }, options, itemIndex);
+	});
+}

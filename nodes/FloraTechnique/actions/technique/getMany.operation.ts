@@ -1,0 +1,72 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { Technique } from '../../helpers/interfaces';
+import { mapItems } from '../../helpers/items';
+import { collectPages } from '../../helpers/paginate';
+import { readLimit } from '../../helpers/params';
+import { FloraClient } from '../../transport';
+import { returnAllOrLimit } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	...returnAllOrLimit,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Search',
+				name: 'query',
+				type: 'string',
+				default: '',
+				description: 'Words to look for in the technique’s name and description',
+			},
+			{
+				displayName: 'Workspace ID',
+				name: 'workspaceId',
+				type: 'string',
+				default: '',
+				placeholder: 'ws_…',
+				description: 'Only techniques of this workspace',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['technique'], operation: ['getMany'] } },
+	properties,
+);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const client = await FloraClient.create(this);
+	return await mapItems(this, items, async (_item, itemIndex) => {
+		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+		const qs: IDataObject = {};
+		if (filters.query) qs.query = filters.query;
+		if (filters.workspaceId) qs.workspace_id = filters.workspaceId;
+		const techniques = await collectPages<Technique>(
+			client,
+			'/techniques',
+			'techniques',
+			qs,
+			readLimit(this, itemIndex),
+			itemIndex,
+		);
+		return techniques.map((technique) => ({
+			json: { ...technique },
+			pairedItem: { item: itemIndex },
+		}));
+	});
+}

@@ -1,0 +1,243 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, randomString, updateDisplayOptions } from 'n8n-workflow';
+
+import type { Run, RunInput, RunMode } from '../../helpers/interfaces';
+import { finishRun } from '../../helpers/finishRun';
+import { pendingRunItem } from '../../helpers/outputs';
+import type { RunOptions } from '../../helpers/params';
+import { readInputs, readRunOptions, readTechnique } from '../../helpers/params';
+import { claimRun, startRun } from '../../helpers/startRun';
+import { getTechnique } from '../../helpers/techniques';
+import { readRunEvents } from '../../helpers/wait';
+import { FloraClient } from '../../transport';
+import { mapItems } from '../../helpers/items';
+import { asNodeError } from '../../transport/errors';
+import { techniqueLocator, waitOptions } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	techniqueLocator,
+	{
+		displayName: 'Inputs Source',
+		name: 'inputsSource',
+		type: 'options',
+		noDataExpression: true,
+		default: 'manual',
+		options: [
+			{
+				name: 'Define Below',
+				value: 'manual',
+				description: 'List each input with its slot ID, type and value',
+			},
+			{
+				name: 'JSON',
+				value: 'json',
+				description: 'Give the inputs as a JSON array, for example built by an earlier node',
+			},
+		],
+	},
+	{
+		displayName: 'Inputs',
+		name: 'inputs',
+		type: 'fixedCollection',
+		placeholder: 'Add Input',
+		typeOptions: { multipleValues: true, sortable: true },
+		default: {},
+		description: "The technique's inputs. Each slot ID comes from the technique's schema.",
+		displayOptions: { show: { inputsSource: ['manual'] } },
+		options: [
+			{
+				displayName: 'Input',
+				name: 'input',
+				values: [
+					{
+						displayName: 'Slot ID',
+						name: 'id',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. prompt',
+						description: 'The ID of the input slot, as listed in the technique',
+					},
+					{
+						displayName: 'Type',
+						name: 'type',
+						type: 'options',
+						default: 'text',
+						options: [
+							{ name: 'Text', value: 'text' },
+							{ name: 'Image URL', value: 'imageUrl' },
+							{ name: 'Video URL', value: 'videoUrl' },
+						],
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						description: 'Text, or a public URL of the image or video',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Inputs (JSON)',
+		name: 'inputsJson',
+		type: 'json',
+		default: '[\n  {\n    "id": "prompt",\n    "type": "text",\n    "value": ""\n  }\n]',
+		description:
+			'An array of inputs: objects with "ID", "type" (text, imageUrl or videoUrl) and "value"',
+		displayOptions: { show: { inputsSource: ['json'] } },
+	},
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		default: 'async',
+		options: [
+			{
+				name: 'Async',
+				value: 'async',
+				description: 'Start the run, then read its state until it ends',
+			},
+			{
+				name: 'Stream',
+				value: 'stream',
+				description:
+					'Follow the run as FLORA streams its progress; falls back to reading its state',
+			},
+		],
+	},
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to wait until the run ends and output its results. When off, the node outputs the started run at once.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Callback URL',
+				name: 'callbackUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'https://…',
+				description:
+					'A public HTTPS address FLORA calls when the run ends, such as the URL of a FLORA Trigger node',
+			},
+			{
+				displayName: 'Idempotency Key',
+				name: 'idempotencyKey',
+				type: 'string',
+				default: '',
+				description:
+					'A key that keeps FLORA from starting the same run twice within two hours. Leave empty: the node makes one for each item and reuses it when it has to retry.',
+			},
+			...waitOptions({ whenWaitingFor: true }),
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['technique'], operation: ['run'] } },
+	properties,
+);
+
+interface PreparedRun {
+	technique: string;
+	inputs: RunInput[];
+	mode: RunMode;
+	wait: boolean;
+	options: RunOptions;
+}
+
+function prepare(context: IExecuteFunctions, itemIndex: number): PreparedRun {
+	return {
+		technique: readTechnique(context, itemIndex),
+		inputs: readInputs(context, itemIndex),
+		mode: context.getNodeParameter('mode', itemIndex, 'async') === 'stream' ? 'stream' : 'async',
+		wait: context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean,
+		options: readRunOptions(context, itemIndex),
+	};
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	// Every item's parameters are checked before the first run is started (and paid for).
+	const prepared = items.map((_, itemIndex) => {
+		try {
+			return prepare(this, itemIndex);
+		} catch (error) {
+			if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, itemIndex);
+			return asNodeError(this.getNode(), error, itemIndex);
+		}
+	});
+	const client = await FloraClient.create(this);
+	return await mapItems(this, prepared, async (item, itemIndex) => {
+		if (item instanceof NodeOperationError || item instanceof NodeApiError) throw item;
+		return await runItem(this, client, item, itemIndex);
+	});
+}
+
+async function runItem(
+	context: IExecuteFunctions,
+	client: FloraClient,
+	item: PreparedRun,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const technique = await getTechnique(client, item.technique, itemIndex);
+	const techniqueId = technique.technique_id;
+	const request = {
+		techniqueId,
+		inputs: item.inputs,
+		mode: item.mode,
+		callbackUrl: item.options.callbackUrl,
+		idempotencyKey:
+			item.options.idempotencyKey ??
+			`n8n-${context.getExecutionId() ?? 'manual'}-${itemIndex}-${randomString(16)}`,
+		itemIndex,
+	};
+	const startedAt = Date.now();
+	const deadline = startedAt + item.options.timeoutMs;
+	let run: Run | undefined;
+	let timedOut = false;
+	for (let attempt = 0; run === undefined; attempt++) {
+		const started = await startRun(client, request, attempt > 0 ? { at: startedAt } : undefined);
+		if (started.kind === 'run') {
+			run = started.run;
+			break;
+		}
+		const outcome = await readRunEvents(client, started.stream, deadline, !item.wait);
+		client.throwIfCancelled(itemIndex);
+		run = outcome.run;
+		timedOut = outcome.timedOut;
+		if (run === undefined && (timedOut || attempt >= 2)) {
+			throw new NodeOperationError(
+				context.getNode(),
+				'FLORA accepted the run but its event stream carried no run',
+				{
+					itemIndex,
+					description:
+						'Check the run history in FLORA before running again: the run may have started. Switching the Mode to "Async" avoids event streams.',
+				},
+			);
+		}
+	}
+	claimRun(client, run.run_id);
+	if (!item.wait) return [pendingRunItem(run, techniqueId, itemIndex)];
+	return await finishRun(
+		client,
+		techniqueId,
+		{ run, startedAt, timedOut },
+		item.options,
+		itemIndex,
+	);
+}

@@ -1,0 +1,49 @@
+import type { INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { FloraClient } from '../transport';
+import { runFailedError } from '../transport/errors';
+import type { Run } from './interfaces';
+import { isTerminal } from './interfaces';
+import type { OutputLayout } from './outputs';
+import { completedRunItems, pendingRunItem } from './outputs';
+import type { WaitOptions } from './params';
+import { waitForRun } from './wait';
+
+export interface FinishOptions extends WaitOptions {
+	outputLayout: OutputLayout;
+}
+
+/**
+ * Waits for a run (unless it already ended or the wait already timed out) and turns it into
+ * items: its outputs when it completed, an error naming it when it failed, and, past the
+ * timeout, either an error or the still-running run, as the user chose.
+ */
+export async function finishRun(
+	client: FloraClient,
+	techniqueId: string,
+	started: { run: Run; startedAt: number; timedOut?: boolean },
+	options: FinishOptions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	let { run } = started;
+	if (!isTerminal(run.status) && !started.timedOut) {
+		({ run } = await waitForRun(client, techniqueId, run, options, started.startedAt, itemIndex));
+	}
+	if (!isTerminal(run.status)) {
+		if (options.onTimeout === 'returnRun')
+			return [pendingRunItem(run, techniqueId, itemIndex, true)];
+		const error = new NodeOperationError(
+			client.node,
+			`The FLORA run ${run.run_id} did not finish within ${options.timeoutMs / 1000} seconds`,
+			{
+				itemIndex,
+				description: `The run is still ${run.status} in FLORA and will be charged if it completes. Raise "Timeout", or set "On Timeout" to "Return the Run" to pass the run on and collect its results later. Run ID: ${run.run_id}.`,
+			},
+		);
+		error.context.runId = run.run_id;
+		throw error;
+	}
+	if (run.status === 'failed') throw runFailedError(client.node, run, techniqueId, itemIndex);
+	return completedRunItems(run, techniqueId, options.outputLayout, itemIndex);
+}

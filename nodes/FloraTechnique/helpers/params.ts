@@ -1,0 +1,258 @@
+import type { IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { RunInput, RunInputType } from './interfaces';
+import { RUN_INPUT_TYPES } from './interfaces';
+
+export const TECHNIQUE_URL_REGEX =
+	'https://app\\.flora\\.ai/techniques/([A-Za-z0-9][A-Za-z0-9_-]*)';
+export const TECHNIQUE_ID_REGEX = '(tech_\\S+|[a-z0-9][a-z0-9-]*)';
+
+/** The technique id or slug a resource locator names, checked before any request. */
+export function readTechnique(context: IExecuteFunctions, itemIndex: number): string {
+	const locator = context.getNodeParameter('technique', itemIndex, '', {
+		extractValue: false,
+	}) as INodeParameterResourceLocator | string;
+	const mode = typeof locator === 'string' ? 'id' : locator.mode;
+	const raw = String(typeof locator === 'string' ? locator : (locator.value ?? '')).trim();
+	if (raw === '') {
+		throw new NodeOperationError(context.getNode(), 'No technique chosen', {
+			itemIndex,
+			description: 'Set "Technique" to a technique ID (tech_…), its slug, or its FLORA URL.',
+		});
+	}
+	if (mode === 'url') {
+		const match = raw.match(new RegExp(`^${TECHNIQUE_URL_REGEX}/?(?:[?#].*)?$`));
+		if (!match) {
+			throw new NodeOperationError(context.getNode(), `"${raw}" is not a FLORA technique URL`, {
+				itemIndex,
+				description:
+					'Paste the address of the technique as FLORA shows it: https://app.flora.ai/techniques/<slug>.',
+			});
+		}
+		return match[1];
+	}
+	if (!new RegExp(`^${TECHNIQUE_ID_REGEX}$`).test(raw)) {
+		throw new NodeOperationError(context.getNode(), `"${raw}" is not a technique ID or slug`, {
+			itemIndex,
+			description:
+				'A technique ID starts with "tech_"; a slug is lower-case words joined by dashes, like "product-shot".',
+		});
+	}
+	return raw;
+}
+
+/** The run inputs, from the fixed collection or from JSON, checked before any request. */
+export function readInputs(context: IExecuteFunctions, itemIndex: number): RunInput[] {
+	const source = context.getNodeParameter('inputsSource', itemIndex, 'manual') as string;
+	const node = context.getNode();
+	let entries: unknown[];
+	if (source === 'json') {
+		const rawJson = context.getNodeParameter('inputsJson', itemIndex, '[]') as unknown;
+		let parsed: unknown = rawJson;
+		if (typeof rawJson === 'string') {
+			try {
+				parsed = JSON.parse(rawJson);
+			} catch (error) {
+				throw new NodeOperationError(node, 'Inputs (JSON) is not valid JSON', {
+					itemIndex,
+					description: `${(error as Error).message}. Give a JSON array such as [{"id": "prompt", "type": "text", "value": "a red chair"}].`,
+				});
+			}
+		}
+		if (!Array.isArray(parsed)) {
+			throw new NodeOperationError(node, 'Inputs (JSON) must be a JSON array', {
+				itemIndex,
+				description:
+					'Give an array of inputs such as [{"id": "prompt", "type": "text", "value": "a red chair"}].',
+			});
+		}
+		entries = parsed;
+	} else {
+		const collection = context.getNodeParameter('inputs', itemIndex, {}) as { input?: unknown[] };
+		entries = collection.input ?? [];
+	}
+	if (entries.length === 0) {
+		throw new NodeOperationError(node, 'The technique needs at least one input', {
+			itemIndex,
+			description:
+				'Add an input under "Inputs" with the slot ID of the technique, its type and a value.',
+		});
+	}
+	return entries.map((entry, position) => checkInput(context, entry, position, itemIndex));
+}
+
+function checkInput(
+	context: IExecuteFunctions,
+	entry: unknown,
+	position: number,
+	itemIndex: number,
+): RunInput {
+	const node = context.getNode();
+	const label = `Input ${position + 1}`;
+	if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+		throw new NodeOperationError(node, `${label} is not an object`, {
+			itemIndex,
+			description: 'Each input is an object with "id", "type" and "value".',
+		});
+	}
+	const { id, type, value, ...rest } = entry as Record<string, unknown>;
+	const extra = Object.keys(rest);
+	if (extra.length > 0) {
+		throw new NodeOperationError(node, `${label} has unknown fields: ${extra.join(', ')}`, {
+			itemIndex,
+			description: 'Each input has exactly "id", "type" and "value".',
+		});
+	}
+	const inputId = typeof id === 'string' ? id.trim() : '';
+	if (inputId === '') {
+		throw new NodeOperationError(node, `${label} has no ID`, {
+			itemIndex,
+			description:
+				'Set the input\'s ID to the slot ID the technique expects (for example "prompt").',
+		});
+	}
+	if (!RUN_INPUT_TYPES.includes(type as RunInputType)) {
+		throw new NodeOperationError(node, `Input "${inputId}" has an unknown type "${String(type)}"`, {
+			itemIndex,
+			description: `Use one of: ${RUN_INPUT_TYPES.join(', ')}.`,
+		});
+	}
+	if (value === undefined || value === null || String(value).trim() === '') {
+		throw new NodeOperationError(node, `Input "${inputId}" has no value`, {
+			itemIndex,
+			description:
+				type === 'text'
+					? 'Give the text for this input, or remove the input if the technique does not need it.'
+					: 'Give a public URL of the file for this input.',
+		});
+	}
+	const text = typeof value === 'string' ? value : JSON.stringify(value);
+	if (type !== 'text' && !/^https?:\/\/\S+$/i.test(text.trim())) {
+		throw new NodeOperationError(node, `Input "${inputId}" is not a URL`, {
+			itemIndex,
+			description: `A ${type} input takes a public http(s) URL of the file, not "${text.slice(0, 80)}".`,
+		});
+	}
+	return { id: inputId, type: type as RunInputType, value: type === 'text' ? text : text.trim() };
+}
+
+export interface WaitOptions {
+	pollIntervalMs?: number;
+	timeoutMs: number;
+	onTimeout: 'error' | 'returnRun';
+}
+
+export interface RunOptions extends WaitOptions {
+	callbackUrl?: string;
+	idempotencyKey?: string;
+	outputLayout: 'perOutput' | 'perRun';
+}
+
+export const POLL_INTERVAL_RANGE = { min: 0.5, max: 300 };
+export const TIMEOUT_RANGE = { min: 1, max: 86_400 };
+
+function numberInRange(
+	context: IExecuteFunctions,
+	name: string,
+	value: unknown,
+	range: { min: number; max: number },
+	itemIndex: number,
+): number {
+	const number = Number(value);
+	if (!Number.isFinite(number) || number < range.min || number > range.max) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`${name} must be between ${range.min} and ${range.max} seconds`,
+			{
+				itemIndex,
+				description: `It is set to "${String(value)}".`,
+			},
+		);
+	}
+	return number;
+}
+
+export function readWaitOptions(context: IExecuteFunctions, itemIndex: number): WaitOptions {
+	const options = context.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
+	const pollInterval =
+		options.pollInterval === undefined || options.pollInterval === ''
+			? undefined
+			: numberInRange(
+					context,
+					'Poll Interval',
+					options.pollInterval,
+					POLL_INTERVAL_RANGE,
+					itemIndex,
+				);
+	const timeout = numberInRange(
+		context,
+		'Timeout',
+		options.timeout ?? 600,
+		TIMEOUT_RANGE,
+		itemIndex,
+	);
+	return {
+		pollIntervalMs: pollInterval === undefined ? undefined : pollInterval * 1000,
+		timeoutMs: timeout * 1000,
+		onTimeout: options.onTimeout === 'returnRun' ? 'returnRun' : 'error',
+	};
+}
+
+export function readRunOptions(context: IExecuteFunctions, itemIndex: number): RunOptions {
+	const options = context.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
+	const callbackUrl = typeof options.callbackUrl === 'string' ? options.callbackUrl.trim() : '';
+	if (callbackUrl !== '') {
+		let url: URL | undefined;
+		try {
+			url = new URL(callbackUrl);
+		} catch {
+			url = undefined;
+		}
+		if (url?.protocol !== 'https:') {
+			throw new NodeOperationError(context.getNode(), 'Callback URL must be an https:// address', {
+				itemIndex,
+				description: `FLORA only calls public HTTPS URLs; "${callbackUrl}" is not one. Use the HTTPS production URL of a FLORA Trigger or another webhook.`,
+			});
+		}
+	}
+	const idempotencyKey =
+		typeof options.idempotencyKey === 'string' ? options.idempotencyKey.trim() : '';
+	return {
+		...readWaitOptions(context, itemIndex),
+		callbackUrl: callbackUrl || undefined,
+		idempotencyKey: idempotencyKey || undefined,
+		outputLayout: options.outputLayout === 'perRun' ? 'perRun' : 'perOutput',
+	};
+}
+
+/** `undefined` means every page. */
+export function readLimit(context: IExecuteFunctions, itemIndex: number): number | undefined {
+	if (context.getNodeParameter('returnAll', itemIndex, false)) return undefined;
+	const limit = Number(context.getNodeParameter('limit', itemIndex, 50));
+	if (!Number.isInteger(limit) || limit < 1) {
+		throw new NodeOperationError(context.getNode(), 'Limit must be a whole number of at least 1', {
+			itemIndex,
+			description: `It is set to "${String(limit)}". Or turn on "Return All".`,
+		});
+	}
+	return limit;
+}
+
+/** A FLORA id of the given prefix (`run`, `ws`, `prj`, …), checked before it is sent. */
+export function readPrefixedId(
+	context: IExecuteFunctions,
+	value: unknown,
+	prefix: string,
+	label: string,
+	itemIndex: number,
+): string {
+	const id = typeof value === 'string' ? value.trim() : '';
+	if (!new RegExp(`^${prefix}_\\S+$`).test(id)) {
+		throw new NodeOperationError(context.getNode(), `${label} must start with "${prefix}_"`, {
+			itemIndex,
+			description: id === '' ? `Give the ${label}.` : `"${id}" is not a ${label}.`,
+		});
+	}
+	return id;
+}

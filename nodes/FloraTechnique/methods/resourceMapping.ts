@@ -1,0 +1,50 @@
+import type {
+	ILoadOptionsFunctions,
+	INodeParameterResourceLocator,
+	ResourceMapperFields,
+} from 'n8n-workflow';
+
+import type { Slot } from '../helpers/interfaces';
+import { getTechnique } from '../helpers/techniques';
+import { FloraClient } from '../transport';
+
+const SLOT_KINDS: Record<string, string> = {
+	text: 'text',
+	imageUrl: 'image URL or binary:<property>',
+	videoUrl: 'video URL or binary:<property>',
+	audioUrl: 'audio URL',
+	documentUrl: 'document URL',
+};
+
+/** The label of a slot: its name, what it takes, and the aspect ratio or duration it asks for. */
+function slotLabel(slot: Slot): string {
+	const hints = [SLOT_KINDS[slot.type] ?? slot.type];
+	if (slot.specified_aspect_ratio) hints.push(slot.specified_aspect_ratio);
+	if (slot.specified_duration) hints.push(`${slot.specified_duration} s`);
+	return `${slot.name} (${hints.join(' · ')})`;
+}
+
+/** One field per input slot of the chosen technique. */
+export async function getTechniqueInputFields(
+	this: ILoadOptionsFunctions,
+): Promise<ResourceMapperFields> {
+	const locator = this.getNodeParameter('technique', undefined, { extractValue: true }) as
+		| INodeParameterResourceLocator
+		| string;
+	const idOrSlug = String(typeof locator === 'string' ? locator : (locator?.value ?? '')).trim();
+	if (idOrSlug === '') return { fields: [], emptyFieldsNotice: 'Choose a technique first' };
+	const client = await FloraClient.create(this);
+	const technique = await getTechnique(client, idOrSlug);
+	return {
+		fields: technique.inputs.map((slot) => ({
+			id: slot.id,
+			displayName: slotLabel(slot),
+			required: slot.optional !== true,
+			defaultMatch: false,
+			canBeUsedToMatch: false,
+			display: true,
+			type: 'string',
+		})),
+		emptyFieldsNotice: 'This technique takes no inputs',
+	};
+}

@@ -1,0 +1,262 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IWebhookFunctions,
+	INode,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { sleepUnlessCancelled } from '../helpers/sleep';
+import type { FloraApiFailure } from './errors';
+import { floraApiError, networkError, parseFailure } from './errors';
+
+/** A streamed HTTP answer, as n8n's request helper hands it over with `encoding: 'stream'`. */
+export interface ByteStream extends AsyncIterable<Buffer | string> {
+	destroy(): void;
+}
+
+export type FloraContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
+
+export const DEFAULT_BASE_URL = 'https://app.flora.ai/api/v1';
+
+/**
+ * How a request may be repeated after a transient failure:
+ * `safe` for reads, `idempotent` for writes that carry an idempotency key (FLORA will not
+ * act twice), `never` for writes without one.
+ */
+export type RetryPolicy = 'safe' | 'idempotent' | 'never';
+
+export interface FloraRequest {
+	method: IHttpRequestMethods;
+	/** Path under the credential's base URL, e.g. `/techniques/tech_x/runs`. */
+	path?: string;
+	/** An absolute URL under the base URL (a run's `poll_url`); takes precedence over `path`. */
+	url?: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	headers?: IDataObject;
+	retry: RetryPolicy;
+	/** Answer the body as a stream (for `text/event-stream` answers). */
+	stream?: boolean;
+	itemIndex?: number;
+}
+
+export interface FloraResponse<T> {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: T;
+	/** How many attempts it took; above 1 means an earlier attempt may have reached FLORA. */
+	attempts: number;
+}
+
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const RETRYABLE_NETWORK_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'UND_ERR_SOCKET',
+]);
+export const MAX_ATTEMPTS = 5;
+const BASE_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 30_000;
+/** FLORA's own sample code waits 5 s when a 429 names no delay. */
+const DEFAULT_RATE_LIMIT_WAIT_MS = 5_000;
+/** A server that asks for a longer pause than this is treated as a hard failure. */
+const MAX_RETRY_AFTER_MS = 120_000;
+const REQUEST_TIMEOUT_MS = 60_000;
+
+/**
+ * The one place where the node talks HTTP to FLORA: authentication through the credential,
+ * retries with backoff and jitter, `retry-after`, a pause shared by every item of the
+ * execution after a 429, cancellation, and the mapping of FLORA errors to NodeApiError.
+ */
+export class FloraClient {
+	/** Until when every request of this execution waits, after FLORA asked to slow down. */
+	private pausedUntil = 0;
+
+	private constructor(
+		private readonly context: FloraContext,
+		readonly baseUrl: string,
+		readonly signal: AbortSignal | undefined,
+	) {}
+
+	static async create(context: FloraContext): Promise<FloraClient> {
+		const credentials = await context.getCredentials('floraApi');
+		const baseUrl = normalizeBaseUrl((credentials.baseUrl as string) || DEFAULT_BASE_URL);
+		const signal =
+			'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+		return new FloraClient(context, baseUrl, signal);
+	}
+
+	get node(): INode {
+		return this.context.getNode();
+	}
+
+	get cancelled(): boolean {
+		return this.signal?.aborted === true;
+	}
+
+	/** Whether a URL FLORA handed out lies under the credential's base URL (so it may carry the key). */
+	isUnderBaseUrl(url: string): boolean {
+		try {
+			const candidate = new URL(url);
+			const base = new URL(this.baseUrl);
+			return (
+				candidate.origin === base.origin &&
+				(candidate.pathname === base.pathname || candidate.pathname.startsWith(`${base.pathname}/`))
+			);
+		} catch {
+			return false;
+		}
+	}
+
+	async request<T>(request: FloraRequest): Promise<FloraResponse<T>> {
+		const url = request.url ?? `${this.baseUrl}${request.path ?? ''}`;
+		const maxAttempts = request.retry === 'never' ? 1 : MAX_ATTEMPTS;
+		for (let attempt = 1; ; attempt++) {
+			await sleepUnlessCancelled(this.pausedUntil - Date.now(), this.signal);
+			this.throwIfCancelled(request.itemIndex);
+			let response: { statusCode: number; headers: FloraResponse<T>['headers']; body: unknown };
+			try {
+				response = await this.send(url, request);
+			} catch (error) {
+				if (this.cancelled) this.throwIfCancelled(request.itemIndex);
+				if (!isRetryableNetworkError(error) || attempt >= maxAttempts) {
+					throw networkError(this.node, error as Error, url, attempt, request.itemIndex);
+				}
+				await sleepUnlessCancelled(backoff(attempt), this.signal);
+				continue;
+			}
+			if (response.statusCode < 400) {
+				return {
+					statusCode: response.statusCode,
+					headers: response.headers,
+					body: response.body as T,
+					attempts: attempt,
+				};
+			}
+			const body = request.stream ? await readJson(response.body as ByteStream) : response.body;
+			const failure: FloraApiFailure = parseFailure(
+				response.statusCode,
+				body,
+				headerValue(response.headers, 'request-id'),
+			);
+			failure.attempts = attempt;
+			const wait = retryDelay(response.statusCode, response.headers, attempt);
+			if (response.statusCode === 429)
+				this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
+			if (
+				!RETRYABLE_STATUS.has(response.statusCode) ||
+				attempt >= maxAttempts ||
+				wait > MAX_RETRY_AFTER_MS
+			) {
+				throw floraApiError(this.node, failure, request.itemIndex);
+			}
+			await sleepUnlessCancelled(wait, this.signal);
+		}
+	}
+
+	throwIfCancelled(itemIndex?: number) {
+		if (this.cancelled) {
+			throw new NodeOperationError(this.node, 'The execution was cancelled', { itemIndex });
+		}
+	}
+
+	private async send(url: string, request: FloraRequest) {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url,
+			qs: request.qs,
+			body: request.body,
+			headers: {
+				Accept: request.stream ? 'text/event-stream, application/json' : 'application/json',
+				...request.headers,
+			},
+			json: !request.stream,
+			encoding: request.stream ? 'stream' : undefined,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
+			timeout: REQUEST_TIMEOUT_MS,
+			abortSignal: this.signal,
+		};
+		const response = (await this.context.helpers.httpRequestWithAuthentication.call(
+			this.context,
+			'floraApi',
+			options,
+		)) as { statusCode: number; headers: FloraResponse<unknown>['headers']; body: unknown };
+		return response;
+	}
+}
+
+export function normalizeBaseUrl(baseUrl: string): string {
+	return baseUrl.trim().replace(/\/+$/, '');
+}
+
+function headerValue(headers: FloraResponse<unknown>['headers'], name: string): string | undefined {
+	const value = headers?.[name];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+function backoff(attempt: number): number {
+	const ceiling = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
+	return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+/** The pause before the next attempt: what FLORA asked for, else backoff with jitter. */
+export function retryDelay(
+	statusCode: number,
+	headers: FloraResponse<unknown>['headers'],
+	attempt: number,
+	now = Date.now(),
+): number {
+	const retryAfterMs = Number(headerValue(headers, 'retry-after-ms'));
+	if (
+		Number.isFinite(retryAfterMs) &&
+		retryAfterMs >= 0 &&
+		headerValue(headers, 'retry-after-ms') !== undefined
+	) {
+		return retryAfterMs;
+	}
+	const retryAfter = headerValue(headers, 'retry-after');
+	if (retryAfter !== undefined && retryAfter.trim() !== '') {
+		const seconds = Number(retryAfter);
+		if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+		const date = Date.parse(retryAfter);
+		if (!Number.isNaN(date)) return Math.max(0, date - now);
+	}
+	return statusCode === 429 ? DEFAULT_RATE_LIMIT_WAIT_MS : backoff(attempt);
+}
+
+function isRetryableNetworkError(error: unknown): boolean {
+	const candidates = [error, (error as { cause?: unknown })?.cause];
+	return candidates.some((candidate) => {
+		const code = (candidate as NodeJS.ErrnoException | undefined)?.code;
+		const message = (candidate as Error | undefined)?.message ?? '';
+		return (
+			(code !== undefined && RETRYABLE_NETWORK_CODES.has(code)) ||
+			/socket hang up|aborted|timeout/i.test(message)
+		);
+	});
+}
+
+/** The whole of a streamed answer as JSON, or undefined when it is not JSON. */
+export async function readJson(stream: ByteStream): Promise<unknown> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+	try {
+		return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+	} catch {
+		return undefined;
+	}
+}

@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { IDataObject, INodeParameters, IWorkflowBase } from 'n8n-workflow';
+
+import type { FloraSimulator, SimulatorOptions } from '../../simulator';
+import { DEFAULT_API_KEY, startSimulator } from '../../simulator';
+import type { RunOptions } from './engine';
+import { runWorkflow, startWorkflow } from './engine';
+
+export const FLORA_NODE = 'FLORA Technique';
+export const RUN_ROUTE = 'POST /techniques/{techniqueId}/runs';
+export const READ_RUN_ROUTE = 'GET /techniques/{techniqueId}/runs/{runId}';
+
+export function loadWorkflow(file: string): IWorkflowBase {
+	return JSON.parse(
+		readFileSync(path.join(__dirname, '..', 'workflows', file), 'utf8'),
+	) as IWorkflowBase;
+}
+
+export interface FloraNodeSettings {
+	parameters?: INodeParameters;
+	continueOnFail?: boolean;
+}
+
+/** A copy of a fixture with the FLORA node's parameters merged over the saved ones. */
+export function withFloraNode(workflow: IWorkflowBase, settings: FloraNodeSettings): IWorkflowBase {
+	const copy = JSON.parse(JSON.stringify(workflow)) as IWorkflowBase;
+	const node = copy.nodes.find((candidate) => candidate.name === FLORA_NODE);
+	if (!node) throw new Error(`The fixture has no node named ${FLORA_NODE}`);
+	node.parameters = { ...node.parameters, ...(settings.parameters ?? {}) };
+	if (settings.continueOnFail) node.onError = 'continueRegularOutput';
+	return copy;
+}
+
+export function runTechniqueWorkflow(parameters: INodeParameters, options: FloraRunOptions = {}) {
+	return withFloraNode(loadWorkflow('run-technique.json'), {
+		parameters,
+		continueOnFail: options.continueOnFail,
+	});
+}
+
+export interface FloraRunOptions extends RunOptions {
+	continueOnFail?: boolean;
+	apiKey?: string;
+}
+
+/** The simulator, started once per test file, reset before every test. */
+export function useSimulator(options: SimulatorOptions = { timeScale: 20 }) {
+	const handle: { sim: FloraSimulator } = {} as { sim: FloraSimulator };
+	beforeAll(async () => {
+		handle.sim = await startSimulator(options);
+	});
+	beforeEach(() => handle.sim.reset());
+	afterEach(() => {
+		expect(handle.sim.contractViolations).toEqual([]);
+	});
+	afterAll(async () => {
+		await handle.sim?.close();
+	});
+	return handle;
+}
+
+export function floraCredentials(
+	sim: FloraSimulator,
+	apiKey = DEFAULT_API_KEY,
+): RunOptions['credentials'] {
+	return { floraApi: { apiKey, baseUrl: sim.baseUrl, webhookSecret: '' } };
+}
+
+export async function runFlora(
+	sim: FloraSimulator,
+	parameters: INodeParameters,
+	options: FloraRunOptions = {},
+) {
+	const workflow = runTechniqueWorkflow(parameters, options);
+	return await runWorkflow(workflow, {
+		...options,
+		credentials: options.credentials ?? floraCredentials(sim, options.apiKey),
+	});
+}
+
+export function startFlora(
+	sim: FloraSimulator,
+	parameters: INodeParameters,
+	options: FloraRunOptions = {},
+) {
+	return startWorkflow(runTechniqueWorkflow(parameters, options), {
+		...options,
+		credentials: options.credentials ?? floraCredentials(sim, options.apiKey),
+	});
+}
+
+export const prompts = (...values: string[]): IDataObject[] => values.map((prompt) => ({ prompt }));
+
+export function technique(value: string, mode: 'id' | 'url' = 'id') {
+	return { __rl: true, mode, value };
+}
+
+export function textInput(value: string, id = 'prompt') {
+	return { input: [{ id, type: 'text', value }] };
+}
