@@ -1,0 +1,175 @@
+/** Public types of the FLORA API simulator (re-exported by `simulator/index.ts`). */
+
+export interface SimulatorOptions {
+	/** Interface to listen on. Default '127.0.0.1'. */
+	host?: string;
+	/** API port. Default 0 (random). */
+	port?: number;
+	/** Media host port (output files, uploaded assets, signed-upload targets). Default 0 (random). */
+	mediaPort?: number;
+	/** Simulated time runs this many times faster than real time (run durations, webhook retry delays). Default 1. */
+	timeScale?: number;
+	/** Extra valid owner keys. */
+	apiKeys?: string[];
+	/** Webhook signing secret. Default DEFAULT_WEBHOOK_SECRET. */
+	webhookSecret?: string;
+	/** Test-only: accept http(s)://127.0.0.1 / localhost / [::1] callback URLs. Default false (only https:// public hosts). */
+	allowInsecureCallbacks?: boolean;
+	/** What a `mode: "stream"` run create answers. Default 'event-stream'. */
+	streamFormat?: StreamFormat;
+	/** Workspace balance in USD. Default 1000. */
+	credits?: number;
+}
+
+export type StreamFormat = 'event-stream' | 'json';
+
+export type FaultSpec = { route?: string; times?: number } & (
+	| {
+			kind: 'status';
+			status: number;
+			code: string;
+			message?: string;
+			headers?: Record<string, string>;
+	  }
+	| { kind: 'drop' }
+	| { kind: 'dropAfterHandling' }
+	| { kind: 'delay'; ms: number }
+	| { kind: 'cutStream'; afterEvents: number }
+);
+
+export interface RunScript {
+	outcome: 'completed' | 'failed';
+	errorCode?: string;
+	errorMessage?: string;
+	durationSeconds?: number;
+	/** Pad every media output of this run to this many bytes (streamed, never held in memory). */
+	outputBytes?: number;
+}
+
+export interface RecordedRequest {
+	method: string;
+	path: string;
+	/** `METHOD /template` from the spec, or null for a path the API does not have. */
+	route: string | null;
+	query: Record<string, string>;
+	headers: Record<string, string | string[] | undefined>;
+	/** Parsed JSON body; for multipart a summary `{ fields, files: [{ field, filename, contentType, size }] }`; a raw string when not parseable. */
+	body?: unknown;
+	receivedAt: number;
+	/** HTTP status answered; undefined when the connection was dropped. */
+	status?: number;
+	/** Date.now() when the answer finished; undefined when the connection was dropped. */
+	answeredAt?: number;
+	/** The `request-id` header answered (`req_…`). */
+	requestId: string;
+}
+
+export type RunStatus = 'pending' | 'running' | 'completed' | 'failed';
+
+export interface RunOutputRecord {
+	output_id: string;
+	type: 'imageUrl' | 'videoUrl' | 'audioUrl' | 'text' | 'documentUrl';
+	url: string;
+	/** Slot id the output fills. */
+	slotId: string;
+	/** For PDFs: the text lines on the page. */
+	lines?: string[];
+	durationSeconds?: number;
+}
+
+/** The simulator's internal record of a run. Identity fields use the API's names; the rest is camelCase. */
+export interface RunRecord {
+	run_id: string;
+	technique_id: string;
+	technique_name: string;
+	workspace_id: string;
+	project_id: string;
+	mode: 'async' | 'stream';
+	inputs: Array<{ id: string; type: string; value: string }>;
+	callbackUrl?: string;
+	idempotencyKey?: string;
+	apiKey: string;
+	status: RunStatus;
+	/** Planned outcome and its details. */
+	outcome: 'completed' | 'failed';
+	errorCode?: string;
+	errorMessage?: string;
+	durationSeconds: number;
+	outputBytes?: number;
+	chargedCost?: number;
+	outputs?: RunOutputRecord[];
+	/** Real wall-clock timestamps (Date.now() ms). */
+	createdAt: number;
+	startedAt?: number;
+	endedAt?: number;
+	/** Simulated-clock instants (ms since simulator start): start of running, terminal. */
+	simCreated: number;
+	simStart: number;
+	simEnd: number;
+	/** Order of creation (1, 2, …). */
+	seq: number;
+}
+
+export interface WebhookDeliveryRecord {
+	/** `whd_…`: the same for every attempt of one event. */
+	deliveryId: string;
+	runId: string;
+	/** 1..4 */
+	attempt: number;
+	url: string;
+	headers: Record<string, string>;
+	/** Exact raw body sent. */
+	body: string;
+	/** HTTP status the receiver answered; null when the attempt errored (refused, timeout). */
+	status: number | null;
+	error?: string;
+	attemptedAt: number;
+}
+
+export interface UploadRecord {
+	assetId: string;
+	size: number;
+	sha256: string;
+	contentType: string;
+	fileName?: string;
+	/** 'direct' = multipart POST /assets; 'signed-post' / 'signed-put' = the signed upload target on the media host. */
+	via: 'direct' | 'signed-post' | 'signed-put';
+	receivedAt: number;
+}
+
+export interface MediaRequestRecord {
+	method: string;
+	path: string;
+	headers: Record<string, string | string[] | undefined>;
+	/** True when an Authorization header reached the media host (it never should). */
+	hadAuthorization: boolean;
+	receivedAt: number;
+	status?: number;
+}
+
+export interface FloraSimulator {
+	readonly baseUrl: string;
+	readonly mediaOrigin: string;
+	close(): Promise<void>;
+	reset(): void;
+	injectFault(fault: FaultSpec): void;
+	setRunDuration(technique: string, seconds: number): void;
+	scriptNextRun(technique: string, script: RunScript): void;
+	/** Pad media outputs of new runs of this technique to `bytes` (null: back to natural size). */
+	setOutputBytes(technique: string, bytes: number | null): void;
+	setCredits(usd: number): void;
+	/** Current balance in USD. */
+	readonly credits: number;
+	setStreamFormat(f: StreamFormat): void;
+	setTimeScale(n: number): void;
+	setAllowInsecureCallbacks(allow: boolean): void;
+	readonly requests: RecordedRequest[];
+	countRequests(route?: string): number;
+	runsCreated(filter?: { technique?: string; idempotencyKey?: string }): number;
+	getRun(runId: string): RunRecord | undefined;
+	readonly webhookDeliveries: WebhookDeliveryRecord[];
+	readonly contractViolations: string[];
+	readonly uploads: UploadRecord[];
+	/** Every request to the media host. */
+	readonly mediaRequests: MediaRequestRecord[];
+}
