@@ -73,7 +73,8 @@ export class FloraApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 403,
-					message: 'This API key is valid but not allowed to read workspaces. Ask a workspace owner for a key with access.',
+					message:
+						'This API key is valid but not allowed to read workspaces. Ask a workspace owner for a key with access.',
 				},
 			},
 		],

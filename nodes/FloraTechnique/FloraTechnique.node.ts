@@ -17,7 +17,8 @@ export class FloraTechnique implements INodeType {
 		name: 'floraTechnique',
 		icon: { light: 'file:../../icons/flora.svg', dark: 'file:../../icons/flora.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Run a FLORA technique (a reusable creative-AI pipeline for images, video, audio and text) and output its results',

@@ -21,12 +21,18 @@ import {
 	Credentials,
 	ExecuteContext,
 	ExecutionLifecycleHooks,
+	LoadOptionsContext,
 	PackageDirectoryLoader,
 	RoutingNode,
 	WorkflowExecute,
 } from 'n8n-core';
+import type { Readable } from 'node:stream';
 import type {
+	IBinaryData,
 	ICredentialDataDecryptedObject,
+	INodeListSearchResult,
+	INodeParameters,
+	ResourceMapperFields,
 	ICredentialType,
 	ICredentialsDecrypted,
 	IDataObject,
@@ -459,4 +465,103 @@ export async function testCredential(
 		return { status: 'Error', message: code ?? String((error as Error).message) };
 	}
 	return { status: 'OK', message: 'Connection successful!' };
+}
+
+/** Stores a file in n8n's binary data service (filesystem mode streams it to disk) for use as item binary data. */
+export async function storeBinary(
+	content: Buffer | Readable,
+	fileName: string,
+	mimeType: string,
+): Promise<IBinaryData> {
+	await loadPackage();
+	const binaryData: IBinaryData = {
+		data: '',
+		mimeType,
+		fileName,
+		fileExtension: fileName.split('.').pop(),
+	};
+	return await Container.get(BinaryDataService).store(
+		{ type: 'execution', workflowId: 'test-workflow', executionId: 'stored' },
+		content,
+		binaryData,
+	);
+}
+
+export function binaryMode(): string {
+	return Container.get(BinaryDataConfig).mode;
+}
+
+function loadOptionsContext(
+	nodeType: string,
+	parameters: INodeParameters,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	credentialTypes: Map<string, ICredentialType>,
+	nodeTypes: NodeTypeRegistry,
+) {
+	const node: INode = {
+		id: 'load-options',
+		name: 'FLORA Technique',
+		type: nodeType,
+		typeVersion: 2,
+		position: [0, 0],
+		parameters,
+		credentials: Object.fromEntries(
+			Object.keys(credentials).map((type) => [type, { id: 'test', name: 'test' }]),
+		),
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(credentialTypes, credentials),
+		currentNodeParameters: parameters,
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	return new LoadOptionsContext(workflow, node, additionalData, 'parameters');
+}
+
+/** Calls a node's list-search method the way the editor does when a resource locator opens. */
+export async function callListSearch(
+	nodeType: string,
+	method: string,
+	options: {
+		parameters?: INodeParameters;
+		credentials: Record<string, ICredentialDataDecryptedObject>;
+		filter?: string;
+		paginationToken?: string;
+	},
+): Promise<INodeListSearchResult> {
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	const type = nodeTypes.getByNameAndVersion(nodeType, 2);
+	const search = type.methods?.listSearch?.[method];
+	if (!search) throw new Error(`${nodeType} has no list search ${method}`);
+	const context = loadOptionsContext(
+		nodeType,
+		options.parameters ?? {},
+		options.credentials,
+		credentialTypes,
+		nodeTypes,
+	);
+	return await search.call(context, options.filter, options.paginationToken);
+}
+
+/** Calls a node's resource mapper method the way the editor does when it shows the mapping form. */
+export async function callResourceMapper(
+	nodeType: string,
+	method: string,
+	options: {
+		parameters: INodeParameters;
+		credentials: Record<string, ICredentialDataDecryptedObject>;
+	},
+): Promise<ResourceMapperFields> {
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	const type = nodeTypes.getByNameAndVersion(nodeType, 2);
+	const mapper = type.methods?.resourceMapping?.[method];
+	if (!mapper) throw new Error(`${nodeType} has no resource mapper ${method}`);
+	const context = loadOptionsContext(
+		nodeType,
+		options.parameters,
+		options.credentials,
+		credentialTypes,
+		nodeTypes,
+	);
+	return await mapper.call(context);
 }

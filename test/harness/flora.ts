@@ -20,6 +20,7 @@ export function loadWorkflow(file: string): IWorkflowBase {
 export interface FloraNodeSettings {
 	parameters?: INodeParameters;
 	continueOnFail?: boolean;
+	typeVersion?: number;
 }
 
 /** A copy of a fixture with the FLORA node's parameters merged over the saved ones. */
@@ -28,7 +29,12 @@ export function withFloraNode(workflow: IWorkflowBase, settings: FloraNodeSettin
 	const node = copy.nodes.find((candidate) => candidate.name === FLORA_NODE);
 	if (!node) throw new Error(`The fixture has no node named ${FLORA_NODE}`);
 	node.parameters = { ...node.parameters, ...(settings.parameters ?? {}) };
+	// A parameter given as undefined is removed, so the node's default for its version applies.
+	for (const [name, value] of Object.entries(node.parameters)) {
+		if (value === undefined) delete node.parameters[name];
+	}
 	if (settings.continueOnFail) node.onError = 'continueRegularOutput';
+	if (settings.typeVersion !== undefined) node.typeVersion = settings.typeVersion;
 	return copy;
 }
 
@@ -36,12 +42,14 @@ export function runTechniqueWorkflow(parameters: INodeParameters, options: Flora
 	return withFloraNode(loadWorkflow('run-technique.json'), {
 		parameters,
 		continueOnFail: options.continueOnFail,
+		typeVersion: options.typeVersion,
 	});
 }
 
 export interface FloraRunOptions extends RunOptions {
 	continueOnFail?: boolean;
 	apiKey?: string;
+	typeVersion?: number;
 }
 
 /** The simulator, started once per test file, reset before every test. */

@@ -61,6 +61,22 @@ export const techniqueLocator: INodeProperties = {
 export function waitOptions({ whenWaitingFor }: { whenWaitingFor: boolean }): INodeProperties[] {
 	const options: INodeProperties[] = [
 		{
+			displayName: 'Download Outputs',
+			name: 'download',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to attach each image, video, audio and document output as binary data, so later nodes can save or send the file',
+		},
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			hint: 'In the "one item per run" layout the files go into <field>_0, <field>_1, … by output position',
+			displayOptions: { show: { download: [true] } },
+		},
+		{
 			displayName: 'On Timeout',
 			name: 'onTimeout',
 			type: 'options',
@@ -140,4 +156,33 @@ export const runIdField: INodeProperties = {
 	required: true,
 	placeholder: 'run_…',
 	description: 'The ID of a run of the technique above, as output by Technique → Run',
+};
+
+export const uploadWorkspaceLocator: INodeProperties = {
+	displayName: 'Upload Workspace',
+	name: 'workspace',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	hint: 'Needed only when an input is binary:<property>: the file is uploaded into this workspace',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a workspace…',
+			typeOptions: { searchListMethod: 'searchWorkspaces', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. ws_abc123',
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: '^ws_\\S+$', errorMessage: 'A workspace ID starts with ws_' },
+				},
+			],
+		},
+	],
 };

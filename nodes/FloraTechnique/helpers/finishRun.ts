@@ -1,7 +1,8 @@
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { FloraClient } from '../transport';
+import { attachOutputFiles } from './binary';
 import { runFailedError } from '../transport/errors';
 import type { Run } from './interfaces';
 import { isTerminal } from './interfaces';
@@ -12,6 +13,7 @@ import { waitForRun } from './wait';
 
 export interface FinishOptions extends WaitOptions {
 	outputLayout: OutputLayout;
+	downloadInto?: string;
 }
 
 /**
@@ -20,6 +22,7 @@ export interface FinishOptions extends WaitOptions {
  * timeout, either an error or the still-running run, as the user chose.
  */
 export async function finishRun(
+	context: IExecuteFunctions,
 	client: FloraClient,
 	techniqueId: string,
 	started: { run: Run; startedAt: number; timedOut?: boolean },
@@ -45,5 +48,15 @@ export async function finishRun(
 		throw error;
 	}
 	if (run.status === 'failed') throw runFailedError(client.node, run, techniqueId, itemIndex);
-	return completedRunItems(run, techniqueId, options.outputLayout, itemIndex);
+	const items = completedRunItems(run, techniqueId, options.outputLayout, itemIndex);
+	if (!options.downloadInto) return items;
+	return await attachOutputFiles(
+		context,
+		client,
+		items,
+		run.outputs ?? [],
+		options.outputLayout,
+		options.downloadInto,
+		itemIndex,
+	);
 }

@@ -1,7 +1,12 @@
-import type { IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeParameterResourceLocator,
+	ResourceMapperValue,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { RunInput, RunInputType } from './interfaces';
+import { binaryPropertyOf, checkBinaryInput } from './binary';
+import type { RunInputType } from './interfaces';
 import { RUN_INPUT_TYPES } from './interfaces';
 
 export const TECHNIQUE_URL_REGEX =
@@ -42,10 +47,24 @@ export function readTechnique(context: IExecuteFunctions, itemIndex: number): st
 	return raw;
 }
 
-/** The run inputs, from the fixed collection or from JSON, checked before any request. */
-export function readInputs(context: IExecuteFunctions, itemIndex: number): RunInput[] {
+/**
+ * An input as the user gave it. Its type is known for manual and JSON inputs; for inputs from
+ * the technique's schema it comes from the technique once it has been read. A value
+ * `binary:<property>` names a file of the item to upload.
+ */
+export interface DraftInput {
+	id: string;
+	label: string;
+	type?: RunInputType;
+	value: string;
+	binaryProperty?: string;
+}
+
+/** The run inputs, from the technique's fields, the fixed collection or JSON, checked before any request. */
+export function readInputs(context: IExecuteFunctions, itemIndex: number): DraftInput[] {
 	const source = context.getNodeParameter('inputsSource', itemIndex, 'manual') as string;
 	const node = context.getNode();
+	if (source === 'fields') return readSchemaInputs(context, itemIndex);
 	let entries: unknown[];
 	if (source === 'json') {
 		const rawJson = context.getNodeParameter('inputsJson', itemIndex, '[]') as unknown;
@@ -87,7 +106,7 @@ function checkInput(
 	entry: unknown,
 	position: number,
 	itemIndex: number,
-): RunInput {
+): DraftInput {
 	const node = context.getNode();
 	const label = `Input ${position + 1}`;
 	if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
@@ -128,13 +147,72 @@ function checkInput(
 		});
 	}
 	const text = typeof value === 'string' ? value : JSON.stringify(value);
-	if (type !== 'text' && !/^https?:\/\/\S+$/i.test(text.trim())) {
-		throw new NodeOperationError(node, `Input "${inputId}" is not a URL`, {
+	return checkValue(
+		context,
+		{ id: inputId, label: `"${inputId}"`, type: type as RunInputType, value: text },
+		itemIndex,
+	);
+}
+
+/** Media inputs take a URL or `binary:<property>`; a binary file is checked here, before any request. */
+export function checkValue(
+	context: IExecuteFunctions,
+	input: DraftInput,
+	itemIndex: number,
+): DraftInput {
+	const { type, value } = input;
+	if (type === 'text') return input;
+	const trimmed = value.trim();
+	const binaryProperty = binaryPropertyOf(trimmed);
+	if (binaryProperty !== undefined) {
+		checkBinaryInput(context, itemIndex, input.id, binaryProperty, type);
+		return { ...input, value: trimmed, binaryProperty };
+	}
+	if (type !== undefined && !/^https?:\/\/\S+$/i.test(trimmed)) {
+		throw new NodeOperationError(context.getNode(), `Input ${input.label} is not a URL`, {
 			itemIndex,
-			description: `A ${type} input takes a public http(s) URL of the file, not "${text.slice(0, 80)}".`,
+			description: `A ${type} input takes a public http(s) URL of the file or "binary:<property>" for a file of the item, not "${trimmed.slice(0, 80)}".`,
 		});
 	}
-	return { id: inputId, type: type as RunInputType, value: type === 'text' ? text : text.trim() };
+	return { ...input, value: trimmed };
+}
+
+/** Inputs from the technique's schema (the resource mapper): required slots must have a value. */
+function readSchemaInputs(context: IExecuteFunctions, itemIndex: number): DraftInput[] {
+	const mapping = context.getNodeParameter(
+		'inputFields',
+		itemIndex,
+		{},
+	) as Partial<ResourceMapperValue>;
+	const values = mapping.value ?? {};
+	const schema = mapping.schema ?? [];
+	const inputs: DraftInput[] = [];
+	for (const field of schema) {
+		if (field.removed) continue;
+		const raw = values[field.id];
+		const value = raw === undefined || raw === null ? '' : String(raw);
+		if (value.trim() === '') {
+			if (field.required) {
+				throw new NodeOperationError(
+					context.getNode(),
+					`The input "${field.displayName}" is required`,
+					{
+						itemIndex,
+						description: `Give a value for the technique's input slot "${field.id}".`,
+					},
+				);
+			}
+			continue;
+		}
+		inputs.push(checkValue(context, { id: field.id, label: `"${field.id}"`, value }, itemIndex));
+	}
+	if (inputs.length === 0) {
+		throw new NodeOperationError(context.getNode(), 'The technique needs at least one input', {
+			itemIndex,
+			description: 'Fill in the technique\'s inputs under "Inputs".',
+		});
+	}
+	return inputs;
 }
 
 export interface WaitOptions {
@@ -147,6 +225,8 @@ export interface RunOptions extends WaitOptions {
 	callbackUrl?: string;
 	idempotencyKey?: string;
 	outputLayout: 'perOutput' | 'perRun';
+	/** The binary property to download outputs into; undefined leaves them as URLs. */
+	downloadInto?: string;
 }
 
 export const POLL_INTERVAL_RANGE = { min: 0.5, max: 300 };
@@ -223,7 +303,34 @@ export function readRunOptions(context: IExecuteFunctions, itemIndex: number): R
 		callbackUrl: callbackUrl || undefined,
 		idempotencyKey: idempotencyKey || undefined,
 		outputLayout: options.outputLayout === 'perRun' ? 'perRun' : 'perOutput',
+		downloadInto: options.download
+			? readBinaryPropertyName(context, options.binaryPropertyName, itemIndex)
+			: undefined,
 	};
+}
+
+function readBinaryPropertyName(
+	context: IExecuteFunctions,
+	value: unknown,
+	itemIndex: number,
+): string {
+	const name = typeof value === 'string' && value.trim() !== '' ? value.trim() : 'data';
+	if (!/^[A-Za-z0-9_-]+$/.test(name)) {
+		throw new NodeOperationError(context.getNode(), `"${name}" is not a usable binary field name`, {
+			itemIndex,
+			description: 'Use letters, digits, "_" and "-" only, for example "data".',
+		});
+	}
+	return name;
+}
+
+export function readWorkspace(context: IExecuteFunctions, itemIndex: number): string | undefined {
+	const locator = context.getNodeParameter('workspace', itemIndex, '', { extractValue: true }) as
+		| INodeParameterResourceLocator
+		| string;
+	const value = String(typeof locator === 'string' ? locator : (locator?.value ?? '')).trim();
+	if (value === '') return undefined;
+	return readPrefixedId(context, value, 'ws', 'Upload Workspace', itemIndex);
 }
 
 /** `undefined` means every page. */

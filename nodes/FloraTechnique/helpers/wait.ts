@@ -44,7 +44,41 @@ export async function readRun(
 	return { ...response.body, poll_url: response.body.poll_url ?? run.poll_url };
 }
 
-/** Reads the run until it ends or the deadline passes. The one polling loop of the node. */
+export interface PollSchedule {
+	startedAt: number;
+	deadline: number;
+	/** A fixed interval; when absent, reads are spaced out with the age (see nextReadDelay). */
+	intervalMs?: number;
+}
+
+/**
+ * The one polling loop of the node: reads until `done`, the deadline, or cancellation.
+ * Runs and uploaded assets are both waited for with it.
+ */
+export async function pollUntil<T>(
+	client: FloraClient,
+	initial: T,
+	read: (current: T) => Promise<T>,
+	done: (current: T) => boolean,
+	schedule: PollSchedule,
+	itemIndex?: number,
+): Promise<{ value: T; timedOut: boolean }> {
+	let current = initial;
+	while (!done(current)) {
+		const now = Date.now();
+		if (now >= schedule.deadline) return { value: current, timedOut: true };
+		const delay = Math.min(
+			nextReadDelay(now - schedule.startedAt, schedule.intervalMs),
+			schedule.deadline - now,
+		);
+		await sleepUnlessCancelled(delay, client.signal);
+		client.throwIfCancelled(itemIndex);
+		current = await read(current);
+	}
+	return { value: current, timedOut: false };
+}
+
+/** Reads the run until it ends or the timeout passes. */
 export async function waitForRun(
 	client: FloraClient,
 	techniqueId: string,
@@ -53,17 +87,15 @@ export async function waitForRun(
 	startedAt: number,
 	itemIndex: number,
 ): Promise<WaitResult> {
-	const deadline = startedAt + options.timeoutMs;
-	let current = run;
-	while (!isTerminal(current.status)) {
-		const now = Date.now();
-		if (now >= deadline) return { run: current, timedOut: true };
-		const delay = Math.min(nextReadDelay(now - startedAt, options.pollIntervalMs), deadline - now);
-		await sleepUnlessCancelled(delay, client.signal);
-		client.throwIfCancelled(itemIndex);
-		current = await readRun(client, techniqueId, current, itemIndex);
-	}
-	return { run: current, timedOut: false };
+	const { value, timedOut } = await pollUntil(
+		client,
+		run,
+		async (current) => await readRun(client, techniqueId, current, itemIndex),
+		(current) => isTerminal(current.status),
+		{ startedAt, deadline: startedAt + options.timeoutMs, intervalMs: options.pollIntervalMs },
+		itemIndex,
+	);
+	return { run: value, timedOut };
 }
 
 export interface StreamOutcome {

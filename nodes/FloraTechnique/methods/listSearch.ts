@@ -3,7 +3,7 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 import type { PageMeta, Technique } from '../helpers/interfaces';
 import { FloraClient } from '../transport';
 
-const LIST_PAGE_SIZE = 50;
+const LIST_PAGE_SIZE = 25;
 
 export async function searchTechniques(
 	this: ILoadOptionsFunctions,

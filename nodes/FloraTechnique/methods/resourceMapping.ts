@@ -16,12 +16,19 @@ const SLOT_KINDS: Record<string, string> = {
 	documentUrl: 'document URL',
 };
 
-/** The label of a slot: its name, what it takes, and the aspect ratio or duration it asks for. */
+/**
+ * The label of a slot: its name, what it takes, the aspect ratio or duration it asks for, and
+ * its description (resource mapper fields have no separate hint).
+ */
 function slotLabel(slot: Slot): string {
 	const hints = [SLOT_KINDS[slot.type] ?? slot.type];
 	if (slot.specified_aspect_ratio) hints.push(slot.specified_aspect_ratio);
 	if (slot.specified_duration) hints.push(`${slot.specified_duration} s`);
-	return `${slot.name} (${hints.join(' · ')})`;
+	const label = `${slot.name} (${hints.join(' · ')})`;
+	if (!slot.description) return label;
+	const description =
+		slot.description.length > 70 ? `${slot.description.slice(0, 69)}…` : slot.description;
+	return `${label}: ${description}`;
 }
 
 /** One field per input slot of the chosen technique. */

@@ -36,9 +36,15 @@ export interface FloraRequest {
 	/** An absolute URL under the base URL (a run's `poll_url`); takes precedence over `path`. */
 	url?: string;
 	qs?: IDataObject;
-	body?: IDataObject;
+	/** JSON, or raw bytes (a Buffer, or a stream read once: send those with retry `never`). */
+	body?: IDataObject | Buffer | ByteStream;
 	headers?: IDataObject;
 	retry: RetryPolicy;
+	/**
+	 * Whether to send the API key. Off for FLORA's media host and upload targets: the key
+	 * goes to the credential's base URL and nowhere else.
+	 */
+	authenticate?: boolean;
 	/** Answer the body as a stream (for `text/event-stream` answers). */
 	stream?: boolean;
 	itemIndex?: number;
@@ -172,16 +178,17 @@ export class FloraClient {
 	}
 
 	private async send(url: string, request: FloraRequest) {
+		const rawBody = request.body !== undefined && !isPlainObject(request.body);
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url,
 			qs: request.qs,
-			body: request.body,
+			body: request.body as IHttpRequestOptions['body'],
 			headers: {
 				Accept: request.stream ? 'text/event-stream, application/json' : 'application/json',
 				...request.headers,
 			},
-			json: !request.stream,
+			json: !request.stream && !rawBody,
 			encoding: request.stream ? 'stream' : undefined,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
@@ -190,13 +197,23 @@ export class FloraClient {
 			timeout: REQUEST_TIMEOUT_MS,
 			abortSignal: this.signal,
 		};
-		const response = (await this.context.helpers.httpRequestWithAuthentication.call(
-			this.context,
-			'floraApi',
-			options,
-		)) as { statusCode: number; headers: FloraResponse<unknown>['headers']; body: unknown };
+		const response = (
+			request.authenticate === false
+				? await this.context.helpers.httpRequest(options)
+				: await this.context.helpers.httpRequestWithAuthentication.call(
+						this.context,
+						'floraApi',
+						options,
+					)
+		) as { statusCode: number; headers: FloraResponse<unknown>['headers']; body: unknown };
 		return response;
 	}
+}
+
+function isPlainObject(value: unknown): value is IDataObject {
+	return (
+		typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
+	);
 }
 
 export function normalizeBaseUrl(baseUrl: string): string {

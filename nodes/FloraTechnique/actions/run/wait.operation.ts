@@ -45,6 +45,6 @@ export async function execute(
 		const startedAt = Date.now();
 		const { technique_id: techniqueId } = await getTechnique(client, technique, itemIndex);
 		const run = await readRun(client, techniqueId, { run_id: runId }, itemIndex);
-		return await finishRun(client, techniqueId, { run, startedAt }, options, itemIndex);
+		return await finishRun(this, client, techniqueId, { run, startedAt }, options, itemIndex);
 	});
 }

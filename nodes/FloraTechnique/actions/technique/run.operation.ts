@@ -1,39 +1,88 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, randomString, updateDisplayOptions } from 'n8n-workflow';
 
-import type { Run, RunInput, RunMode } from '../../helpers/interfaces';
+import type { Run, RunMode } from '../../helpers/interfaces';
 import { finishRun } from '../../helpers/finishRun';
 import { pendingRunItem } from '../../helpers/outputs';
-import type { RunOptions } from '../../helpers/params';
-import { readInputs, readRunOptions, readTechnique } from '../../helpers/params';
+import type { DraftInput, RunOptions } from '../../helpers/params';
+import { readInputs, readRunOptions, readTechnique, readWorkspace } from '../../helpers/params';
+import { resolveInputs } from '../../helpers/resolveInputs';
 import { claimRun, startRun } from '../../helpers/startRun';
 import { getTechnique } from '../../helpers/techniques';
 import { readRunEvents } from '../../helpers/wait';
 import { FloraClient } from '../../transport';
 import { mapItems } from '../../helpers/items';
 import { asNodeError } from '../../transport/errors';
-import { techniqueLocator, waitOptions } from '../common.descriptions';
+import { techniqueLocator, uploadWorkspaceLocator, waitOptions } from '../common.descriptions';
 
-const properties: INodeProperties[] = [
-	techniqueLocator,
-	{
+const inputsSourceOptions = {
+	fields: {
+		name: 'From the Technique',
+		value: 'fields',
+		description: 'One field per input of the technique, read from FLORA',
+	},
+	manual: {
+		name: 'Define Below',
+		value: 'manual',
+		description: 'List each input with its slot ID, type and value',
+	},
+	json: {
+		name: 'JSON',
+		value: 'json',
+		description: 'Give the inputs as a JSON array, for example built by an earlier node',
+	},
+};
+
+/** Version 1 saved workflows keep "Define Below" as their default; version 2 reads the technique's fields. */
+function inputsSourceByVersion(): INodeProperties[] {
+	const base: INodeProperties = {
 		displayName: 'Inputs Source',
 		name: 'inputsSource',
 		type: 'options',
 		noDataExpression: true,
 		default: 'manual',
-		options: [
-			{
-				name: 'Define Below',
-				value: 'manual',
-				description: 'List each input with its slot ID, type and value',
+		options: [],
+	};
+	return [
+		{
+			...base,
+			options: [inputsSourceOptions.manual, inputsSourceOptions.json],
+			displayOptions: { show: { '@version': [1] } },
+		},
+		{
+			...base,
+			default: 'fields',
+			options: [inputsSourceOptions.fields, inputsSourceOptions.manual, inputsSourceOptions.json],
+			displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
+		},
+	];
+}
+
+const properties: INodeProperties[] = [
+	techniqueLocator,
+	...inputsSourceByVersion(),
+	{
+		displayName: 'Inputs',
+		name: 'inputFields',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		description:
+			"The technique's inputs. Image and video inputs take a public URL or binary:&lt;property&gt; to upload a file of the item.",
+		typeOptions: {
+			loadOptionsDependsOn: ['technique.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getTechniqueInputFields',
+				mode: 'add',
+				fieldWords: { singular: 'input', plural: 'inputs' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: false,
+				noFieldsError: 'This technique takes no inputs',
 			},
-			{
-				name: 'JSON',
-				value: 'json',
-				description: 'Give the inputs as a JSON array, for example built by an earlier node',
-			},
-		],
+		},
+		displayOptions: { show: { inputsSource: ['fields'] } },
 	},
 	{
 		displayName: 'Inputs',
@@ -115,6 +164,7 @@ const properties: INodeProperties[] = [
 		description:
 			'Whether to wait until the run ends and output its results. When off, the node outputs the started run at once.',
 	},
+	uploadWorkspaceLocator,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -151,7 +201,8 @@ export const description = updateDisplayOptions(
 
 interface PreparedRun {
 	technique: string;
-	inputs: RunInput[];
+	inputs: DraftInput[];
+	workspaceId?: string;
 	mode: RunMode;
 	wait: boolean;
 	options: RunOptions;
@@ -161,6 +212,7 @@ function prepare(context: IExecuteFunctions, itemIndex: number): PreparedRun {
 	return {
 		technique: readTechnique(context, itemIndex),
 		inputs: readInputs(context, itemIndex),
+		workspaceId: readWorkspace(context, itemIndex),
 		mode: context.getNodeParameter('mode', itemIndex, 'async') === 'stream' ? 'stream' : 'async',
 		wait: context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean,
 		options: readRunOptions(context, itemIndex),
@@ -195,9 +247,17 @@ async function runItem(
 ): Promise<INodeExecutionData[]> {
 	const technique = await getTechnique(client, item.technique, itemIndex);
 	const techniqueId = technique.technique_id;
+	const inputs = await resolveInputs(
+		context,
+		client,
+		technique,
+		item.inputs,
+		item.workspaceId,
+		itemIndex,
+	);
 	const request = {
 		techniqueId,
-		inputs: item.inputs,
+		inputs,
 		mode: item.mode,
 		callbackUrl: item.options.callbackUrl,
 		idempotencyKey:
@@ -234,6 +294,7 @@ async function runItem(
 	claimRun(client, run.run_id);
 	if (!item.wait) return [pendingRunItem(run, techniqueId, itemIndex)];
 	return await finishRun(
+		context,
 		client,
 		techniqueId,
 		{ run, startedAt, timedOut },

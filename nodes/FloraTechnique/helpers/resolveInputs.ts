@@ -1,0 +1,72 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { FloraClient } from '../transport';
+import { checkBinaryInput, uploadBinary } from './binary';
+import type { RunInput, RunInputType, Technique } from './interfaces';
+import { RUN_INPUT_TYPES } from './interfaces';
+import type { DraftInput } from './params';
+import { checkValue } from './params';
+
+/**
+ * Turns the inputs the user gave into the inputs of the run request: types of schema fields
+ * from the technique's slots, and `binary:<property>` files uploaded as FLORA assets.
+ * Everything that can be checked is checked before the first upload.
+ */
+export async function resolveInputs(
+	context: IExecuteFunctions,
+	client: FloraClient,
+	technique: Technique,
+	drafts: DraftInput[],
+	workspaceId: string | undefined,
+	itemIndex: number,
+): Promise<RunInput[]> {
+	const typed = drafts.map((draft) => {
+		if (draft.type !== undefined) return draft;
+		const slot = technique.inputs.find((candidate) => candidate.id === draft.id);
+		if (!slot) {
+			throw new NodeOperationError(
+				client.node,
+				`The technique "${technique.name}" has no input "${draft.id}"`,
+				{
+					itemIndex,
+					description:
+						'The technique changed since the inputs were set up. Open the node and refresh the inputs.',
+				},
+			);
+		}
+		if (!RUN_INPUT_TYPES.includes(slot.type as RunInputType)) {
+			throw new NodeOperationError(
+				client.node,
+				`The input "${slot.name}" takes ${slot.type}, which runs cannot send yet`,
+				{
+					itemIndex,
+				},
+			);
+		}
+		return checkValue(context, { ...draft, type: slot.type as RunInputType }, itemIndex);
+	});
+	const binaries = typed.filter((input) => input.binaryProperty !== undefined);
+	if (binaries.length > 0 && !workspaceId) {
+		throw new NodeOperationError(
+			client.node,
+			'Choose an Upload Workspace to send binary files to FLORA',
+			{
+				itemIndex,
+				description: `The inputs ${binaries.map((input) => `"${input.id}"`).join(', ')} come from binary data, which the node uploads as FLORA assets into a workspace.`,
+			},
+		);
+	}
+	const resolved: RunInput[] = [];
+	for (const input of typed) {
+		const type = input.type as RunInputType;
+		if (input.binaryProperty === undefined) {
+			resolved.push({ id: input.id, type, value: input.value });
+			continue;
+		}
+		const binary = checkBinaryInput(context, itemIndex, input.id, input.binaryProperty, type);
+		const url = await uploadBinary(context, client, binary, workspaceId as string, itemIndex);
+		resolved.push({ id: input.id, type, value: url });
+	}
+	return resolved;
+}

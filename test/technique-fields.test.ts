@@ -1,0 +1,185 @@
+import { callListSearch, callResourceMapper, runWorkflow } from './harness/engine';
+import {
+	FLORA_NODE,
+	floraCredentials,
+	loadWorkflow,
+	runFlora,
+	technique,
+	useSimulator,
+} from './harness/flora';
+
+const flora = useSimulator({ timeScale: 20 });
+const NODE_TYPE = 'n8n-nodes-flora.floraTechnique';
+
+const fields = (
+	value: Record<string, string>,
+	schema: Array<{ id: string; required: boolean; displayName?: string }>,
+) => ({
+	mappingMode: 'defineBelow',
+	value,
+	matchingColumns: [],
+	schema: schema.map((field) => ({
+		displayName: field.displayName ?? field.id,
+		defaultMatch: false,
+		canBeUsedToMatch: false,
+		display: true,
+		type: 'string',
+		...field,
+	})),
+	attemptToConvertTypes: false,
+	convertFieldsToString: true,
+});
+
+const productShotSchema = [
+	{ id: 'prompt', required: true },
+	{ id: 'product_image', required: true, displayName: 'Product image' },
+	{ id: 'style_reference', required: false },
+];
+
+describe('picking a technique from a searchable list', () => {
+	test('lists every technique across pages, by name, with a link to FLORA', async () => {
+		const credentials = floraCredentials(flora.sim)!;
+		const first = await callListSearch(NODE_TYPE, 'searchTechniques', { credentials });
+		expect(first.results).toHaveLength(25);
+		expect(first.paginationToken).toEqual(expect.any(String));
+		const second = await callListSearch(NODE_TYPE, 'searchTechniques', {
+			credentials,
+			paginationToken: first.paginationToken,
+		});
+		const all = [...first.results, ...second.results];
+		expect(second.paginationToken).toBeUndefined();
+		expect(all).toHaveLength(46);
+		expect(new Set(all.map((entry) => entry.value)).size).toBe(46);
+		const productShot = all.find((entry) => entry.value === 'tech_product_shot');
+		expect(productShot).toMatchObject({
+			name: 'Product Shot',
+			url: 'https://app.flora.ai/techniques/tech_product_shot',
+		});
+		expect(flora.sim.requests.map((request) => request.query.cursor ?? null)).toEqual([
+			null,
+			first.paginationToken,
+		]);
+	});
+
+	test('a search query narrows the list and is sent to FLORA', async () => {
+		const credentials = floraCredentials(flora.sim)!;
+		const result = await callListSearch(NODE_TYPE, 'searchTechniques', {
+			credentials,
+			filter: 'storyboard',
+		});
+
+		expect(result.results.map((entry) => entry.value)).toContain('tech_storyboard_to_video');
+		expect(
+			result.results.every((entry) =>
+				/storyboard/i.test(`${entry.name} ${entry.description ?? ''}`),
+			),
+		).toBe(true);
+		expect(flora.sim.requests[0].query.query).toBe('storyboard');
+	});
+});
+
+describe('inputs from the technique’s schema', () => {
+	test('the resource mapper offers one field per input slot, required unless optional, with type and hints', async () => {
+		const result = await callResourceMapper(NODE_TYPE, 'getTechniqueInputFields', {
+			parameters: { technique: technique('storyboard-to-video') },
+			credentials: floraCredentials(flora.sim)!,
+		});
+
+		const byId = Object.fromEntries(result.fields.map((field) => [field.id, field]));
+		expect(Object.keys(byId)).toEqual(['storyboard', 'motion_prompt', 'reference_clip']);
+		expect(byId.storyboard).toMatchObject({ required: true, display: true });
+		expect(byId.storyboard.displayName).toMatch(/image URL.*16:9/);
+		expect(byId.motion_prompt.displayName).toMatch(/\(text\)/);
+		expect(byId.reference_clip.required).toBe(false);
+		expect(byId.reference_clip.displayName).toMatch(/video URL.*\d+ s/);
+	});
+
+	test('the product-shot fields show required text and image slots and an optional image', async () => {
+		const result = await callResourceMapper(NODE_TYPE, 'getTechniqueInputFields', {
+			parameters: { technique: technique('https://app.flora.ai/techniques/product-shot', 'url') },
+			credentials: floraCredentials(flora.sim)!,
+		});
+
+		expect(result.fields.map((field) => [field.id, field.required])).toEqual([
+			['prompt', true],
+			['product_image', true],
+			['style_reference', false],
+		]);
+		expect(result.fields[2].displayName).toMatch(/4:5/);
+	});
+
+	test('a version 2 node runs with inputs mapped from the schema, typed from the technique', async () => {
+		const result = await runFlora(
+			flora.sim,
+			{
+				technique: technique('product-shot'),
+				inputsSource: 'fields',
+				inputFields: fields(
+					{
+						prompt: 'a linen studio',
+						product_image: 'https://cdn.example.com/vase.png',
+						style_reference: '',
+					},
+					productShotSchema,
+				),
+			},
+			{ typeVersion: 2 },
+		);
+
+		expect(result.status).toBe('success');
+		expect(result.items(FLORA_NODE)).toHaveLength(2);
+		const create = flora.sim.requests.find((request) => request.method === 'POST')!;
+		expect((create.body as { inputs: unknown[] }).inputs).toEqual([
+			{ id: 'prompt', type: 'text', value: 'a linen studio' },
+			{ id: 'product_image', type: 'imageUrl', value: 'https://cdn.example.com/vase.png' },
+		]);
+	});
+
+	test('a required slot left empty fails before any request, naming the slot', async () => {
+		const result = await runFlora(
+			flora.sim,
+			{
+				technique: technique('product-shot'),
+				inputsSource: 'fields',
+				inputFields: fields({ prompt: 'a linen studio', product_image: '' }, productShotSchema),
+			},
+			{ typeVersion: 2 },
+		);
+
+		const error = result.nodes[FLORA_NODE].error!;
+		expect(error.message).toBe('The input "Product image" is required');
+		expect(error.description).toContain('product_image');
+		expect(flora.sim.requests).toHaveLength(0);
+	});
+
+	test('a version 2 node defaults to inputs from the technique', async () => {
+		const result = await runFlora(
+			flora.sim,
+			{
+				technique: technique('voiceover'),
+				inputsSource: undefined as never,
+				inputFields: fields({ script: 'Hello there.' }, [{ id: 'script', required: true }]),
+			},
+			{ typeVersion: 2 },
+		);
+
+		expect(result.error?.message).toBeUndefined();
+		expect(result.items(FLORA_NODE)[0].json.type).toBe('audioUrl');
+	});
+
+	test('a workflow saved with version 1 and manual inputs (no inputsSource) still runs', async () => {
+		const result = await runWorkflow(loadWorkflow('run-technique-v1-saved.json'), {
+			credentials: floraCredentials(flora.sim),
+		});
+
+		expect(result.status).toBe('success');
+		expect(result.items(FLORA_NODE)[0].json).toMatchObject({
+			technique_id: 'tech_voiceover',
+			type: 'audioUrl',
+		});
+		const create = flora.sim.requests.find((request) => request.method === 'POST')!;
+		expect((create.body as { inputs: unknown[] }).inputs).toEqual([
+			{ id: 'script', type: 'text', value: 'Spring is here.' },
+		]);
+	});
+});
