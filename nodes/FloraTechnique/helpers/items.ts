@@ -18,22 +18,37 @@ export function itemErrorJson(
 }
 
 /**
- * Runs `work` for every item, in order, and flattens the results. Under Continue On Fail an
- * item whose work throws becomes one error item paired with it; otherwise the error stops the node.
+ * Runs `work` for every item, at most `concurrency` at a time, and flattens the results in
+ * item order whatever order the work finishes in. Under Continue On Fail an item whose work
+ * throws becomes one error item paired with it; otherwise the first error stops the node.
  */
 export async function mapItems<T>(
 	context: IExecuteFunctions,
 	entries: T[],
 	work: (entry: T, itemIndex: number) => Promise<INodeExecutionData[]>,
+	concurrency = 1,
 ): Promise<INodeExecutionData[]> {
-	const results: INodeExecutionData[][] = [];
-	for (let itemIndex = 0; itemIndex < entries.length; itemIndex++) {
-		try {
-			results.push(await work(entries[itemIndex], itemIndex));
-		} catch (error) {
-			if (!context.continueOnFail()) throw asNodeError(context.getNode(), error, itemIndex);
-			results.push([{ json: itemErrorJson(error as Error), pairedItem: { item: itemIndex } }]);
+	const results: INodeExecutionData[][] = new Array(entries.length);
+	let next = 0;
+	let failure: { error: unknown; itemIndex: number } | undefined;
+	const worker = async () => {
+		while (failure === undefined && next < entries.length) {
+			const itemIndex = next++;
+			try {
+				results[itemIndex] = await work(entries[itemIndex], itemIndex);
+			} catch (error) {
+				if (!context.continueOnFail()) {
+					failure ??= { error, itemIndex };
+					return;
+				}
+				results[itemIndex] = [
+					{ json: itemErrorJson(error as Error), pairedItem: { item: itemIndex } },
+				];
+			}
 		}
-	}
+	};
+	const workers = Math.max(1, Math.min(concurrency, entries.length));
+	await Promise.all(Array.from({ length: workers }, worker));
+	if (failure) throw asNodeError(context.getNode(), failure.error, failure.itemIndex);
 	return results.flat();
 }

@@ -221,7 +221,11 @@ export interface WaitOptions {
 	onTimeout: 'error' | 'returnRun';
 }
 
+export const CONCURRENCY_RANGE = { min: 1, max: 50 };
+
 export interface RunOptions extends WaitOptions {
+	/** How many items' runs are started and waited for at once. */
+	concurrency: number;
 	callbackUrl?: string;
 	idempotencyKey?: string;
 	outputLayout: 'perOutput' | 'perRun';
@@ -303,11 +307,31 @@ export function readRunOptions(context: IExecuteFunctions, itemIndex: number): R
 		callbackUrl: callbackUrl || undefined,
 		idempotencyKey: idempotencyKey || undefined,
 		outputLayout: options.outputLayout === 'perRun' ? 'perRun' : 'perOutput',
+		concurrency: readConcurrency(context, options.concurrency, itemIndex),
 		downloadInto: options.download
 			? readBinaryPropertyName(context, options.binaryPropertyName, itemIndex)
 			: undefined,
 	};
 }
+
+function readConcurrency(context: IExecuteFunctions, value: unknown, itemIndex: number): number {
+	if (value === undefined || value === '') return DEFAULT_CONCURRENCY;
+	const number = Number(value);
+	if (
+		!Number.isInteger(number) ||
+		number < CONCURRENCY_RANGE.min ||
+		number > CONCURRENCY_RANGE.max
+	) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Concurrency must be a whole number between ${CONCURRENCY_RANGE.min} and ${CONCURRENCY_RANGE.max}`,
+			{ itemIndex, description: `It is set to "${String(value)}".` },
+		);
+	}
+	return number;
+}
+
+export const DEFAULT_CONCURRENCY = 5;
 
 function readBinaryPropertyName(
 	context: IExecuteFunctions,

@@ -83,13 +83,17 @@ export async function startRun(
 		const flora = floraErrorCode(error);
 		const ourEarlierAttempt = sentBefore !== undefined || (flora?.attempts ?? 1) > 1;
 		if (flora?.code === 'idempotency_duplicate' && ourEarlierAttempt) {
-			const run = await findRunStartedSince(
-				client,
-				request.techniqueId,
-				firstAttemptAt,
-				request.itemIndex,
-			);
-			if (run) return claimed(client, { kind: 'run', run });
+			const recovered = await oneAtATime(client, async () => {
+				const run = await findRunStartedSince(
+					client,
+					request.techniqueId,
+					firstAttemptAt,
+					request.itemIndex,
+				);
+				if (run) claimRun(client, run.run_id);
+				return run;
+			});
+			if (recovered) return { kind: 'run', run: recovered };
 		}
 		throw asNodeError(client.node, error, request.itemIndex);
 	}
@@ -98,6 +102,19 @@ export async function startRun(
 function claimed(client: FloraClient, started: StartedRun & { kind: 'run' }): StartedRun {
 	claimRun(client, started.run.run_id);
 	return started;
+}
+
+/** Items of one execution look for their runs one at a time, so two never pick the same run. */
+const recoveryQueue = new WeakMap<FloraClient, Promise<unknown>>();
+
+async function oneAtATime<T>(client: FloraClient, task: () => Promise<T>): Promise<T> {
+	const previous = recoveryQueue.get(client) ?? Promise.resolve();
+	const current = previous.then(task, task);
+	recoveryQueue.set(
+		client,
+		current.catch(() => undefined),
+	);
+	return await current;
 }
 
 /** Clocks differ between n8n and FLORA; look this far before the first attempt. */

@@ -11,7 +11,7 @@ export interface WaitResult {
 
 const FIRST_READ_MS = 1_000;
 const MAX_READ_SPACING_MS = 30_000;
-const SPACING_SHARE_OF_AGE = 0.15;
+const SPACING_SHARE_OF_AGE = 0.2;
 
 /**
  * When to read a run again, if the user set no interval: soon after the start, then spaced

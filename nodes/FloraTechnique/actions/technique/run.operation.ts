@@ -5,7 +5,14 @@ import type { Run, RunMode } from '../../helpers/interfaces';
 import { finishRun } from '../../helpers/finishRun';
 import { pendingRunItem } from '../../helpers/outputs';
 import type { DraftInput, RunOptions } from '../../helpers/params';
-import { readInputs, readRunOptions, readTechnique, readWorkspace } from '../../helpers/params';
+import {
+	CONCURRENCY_RANGE,
+	DEFAULT_CONCURRENCY,
+	readInputs,
+	readRunOptions,
+	readTechnique,
+	readWorkspace,
+} from '../../helpers/params';
 import { resolveInputs } from '../../helpers/resolveInputs';
 import { claimRun, startRun } from '../../helpers/startRun';
 import { getTechnique } from '../../helpers/techniques';
@@ -173,6 +180,15 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				default: DEFAULT_CONCURRENCY,
+				typeOptions: { minValue: CONCURRENCY_RANGE.min, maxValue: CONCURRENCY_RANGE.max },
+				description:
+					"How many items' runs to start and wait for at once. Outputs keep the items' order either way; 1 starts the runs strictly one after another.",
+			},
+			{
 				displayName: 'Callback URL',
 				name: 'callbackUrl',
 				type: 'string',
@@ -233,10 +249,16 @@ export async function execute(
 		}
 	});
 	const client = await FloraClient.create(this);
-	return await mapItems(this, prepared, async (item, itemIndex) => {
-		if (item instanceof NodeOperationError || item instanceof NodeApiError) throw item;
-		return await runItem(this, client, item, itemIndex);
-	});
+	const first = prepared.find((item): item is PreparedRun => !(item instanceof Error));
+	return await mapItems(
+		this,
+		prepared,
+		async (item, itemIndex) => {
+			if (item instanceof NodeOperationError || item instanceof NodeApiError) throw item;
+			return await runItem(this, client, item, itemIndex);
+		},
+		first?.options.concurrency ?? DEFAULT_CONCURRENCY,
+	);
 }
 
 async function runItem(
