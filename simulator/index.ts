@@ -40,6 +40,7 @@ export {
 	RUN_ERROR_CODES,
 	ALLOWED_ASSET_TYPES,
 	DIRECT_UPLOAD_MAX_BYTES,
+	MEDIA_ROUTE,
 	Simulator,
 	startSimulator,
 } from './server';

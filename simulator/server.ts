@@ -77,6 +77,9 @@ export const ALLOWED_ASSET_TYPES = [
 	'audio/ogg',
 	'application/pdf',
 ];
+/** Faults on this route hit the media host's output files (not part of FLORA's API contract). */
+export const MEDIA_ROUTE = 'GET /media/{runId}/{file}';
+
 const EXTENSION_TYPES: Record<string, string> = {
 	jpg: 'image/jpeg',
 	jpeg: 'image/jpeg',
@@ -474,7 +477,11 @@ export class Simulator implements FloraSimulator {
 		) {
 			throw new Error('injectFault: a status fault needs a numeric status and a code');
 		}
-		if (fault.route !== undefined && !this.contract.operation(fault.route)) {
+		if (
+			fault.route !== undefined &&
+			fault.route !== MEDIA_ROUTE &&
+			!this.contract.operation(fault.route)
+		) {
 			throw new Error(
 				`injectFault: unknown route "${fault.route}" (use 'METHOD /path/template' from the spec)`,
 			);
@@ -1856,6 +1863,14 @@ export class Simulator implements FloraSimulator {
 			res.end('Not Found');
 		};
 		if ((method === 'GET' || method === 'HEAD') && segs[0] === 'media' && segs.length === 3) {
+			const fault = this.takeFault(MEDIA_ROUTE, (f) => f.kind === 'status' || f.kind === 'drop');
+			if (fault?.kind === 'drop') return void req.socket.destroy();
+			if (fault?.kind === 'status') {
+				req.resume();
+				res.writeHead(fault.status, { 'content-type': 'text/plain', ...(fault.headers ?? {}) });
+				res.end(fault.message ?? fault.code);
+				return;
+			}
 			const run = this.runs.get(segs[1]);
 			const outId = segs[2].replace(/\.[a-z0-9]+$/, '');
 			const out = run?.outputs?.find((o) => o.output_id === outId);

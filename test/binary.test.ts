@@ -6,7 +6,7 @@ import { Container } from '@n8n/di';
 import { BinaryDataService } from 'n8n-core';
 import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
 
-import { DEFAULT_API_KEY } from '../simulator';
+import { DEFAULT_API_KEY, MEDIA_ROUTE } from '../simulator';
 import { binaryMode, storeBinary } from './harness/engine';
 import { FLORA_NODE, runFlora, technique, useSimulator } from './harness/flora';
 
@@ -114,7 +114,9 @@ describe('binary files as inputs', () => {
 		expect(flora.sim.uploads).toHaveLength(1);
 		expect(flora.sim.uploads[0]).toMatchObject({ size, sha256: digest });
 		expect(flora.sim.uploads[0].via).toMatch(/^signed-/);
-		expect(flora.sim.mediaRequests.every((request) => request.hadAuthorization === false)).toBe(true);
+		expect(flora.sim.mediaRequests.every((request) => request.hadAuthorization === false)).toBe(
+			true,
+		);
 		// A buffered upload would grow the process by at least the file's 200 MB.
 		expect(peak - baseline).toBeLessThan(96 * 1024 * 1024);
 	});
@@ -222,5 +224,32 @@ describe('outputs as binary data', () => {
 		const [item] = result.items(FLORA_NODE);
 		expect(Object.keys(item.binary ?? {}).sort()).toEqual(['file_0', 'file_1', 'file_2', 'file_4']);
 		expect(item.binary!.file_4.mimeType).toBe('application/pdf');
+	});
+
+	test('a failed download names the output and its URL, and becomes an error item under Continue On Fail', async () => {
+		flora.sim.injectFault({
+			route: MEDIA_ROUTE,
+			kind: 'status',
+			status: 404,
+			code: 'gone',
+			times: 10,
+		});
+
+		const result = await runFlora(
+			flora.sim,
+			{
+				technique: technique('voiceover'),
+				inputs: { input: [{ id: 'script', type: 'text', value: 'hi' }] },
+				options: { download: true },
+			},
+			{ continueOnFail: true },
+		);
+
+		const [item] = result.items(FLORA_NODE);
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(item.json.error).toMatch(
+			/^Could not download output \S+ from http:\/\/127\.0\.0\.1:\d+\/media\/run_\S+\.mp3$/,
+		);
+		expect(flora.sim.mediaRequests.filter((request) => request.method === 'GET')).toHaveLength(1);
 	});
 });
