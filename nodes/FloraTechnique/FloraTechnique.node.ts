@@ -3,14 +3,20 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
+import { resumeOnRunCallback } from './helpers/webhookWait';
 import { listSearch, resourceMapping } from './methods';
 import * as run from './actions/run/Run.resource';
 import * as technique from './actions/technique/Technique.resource';
 
+// The node's webhook is not registered on FLORA: it is the resume URL n8n gives a waiting
+// execution (restartWebhook), passed to FLORA as each run's callback_url.
+// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
 export class FloraTechnique implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'FLORA Technique',
@@ -27,6 +33,17 @@ export class FloraTechnique implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'floraApi', required: true }],
+		webhooks: [
+			{
+				// The resume URL of an execution waiting for FLORA's run callbacks ("Wait By: Webhook").
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: '',
+				isFullPath: true,
+				restartWebhook: true,
+			},
+		],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -45,6 +62,10 @@ export class FloraTechnique implements INodeType {
 	};
 
 	methods = { listSearch, resourceMapping };
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeOnRunCallback.call(this);
+	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -85,6 +85,7 @@ export async function loadPackage(): Promise<LoadedPackage> {
 			credentialTypes.set(name, type);
 		}
 		await initBinaryData();
+		credentialTypesLoaded = credentialTypes;
 		return { nodeTypes: new NodeTypeRegistry(nodes), credentialTypes };
 	})();
 	return await loading;
@@ -227,9 +228,12 @@ export interface RunOptions {
 	/** Items the start node emits instead of running (n8n's pinned data). */
 	triggerItems?: IDataObject[] | INodeExecutionData[];
 	mode?: WorkflowExecuteMode;
+	/** Where n8n would serve resume webhooks ($execution.resumeUrl is this plus the execution id). */
+	webhookWaitingBaseUrl?: string;
 }
 
 export interface RunningWorkflow {
+	executionId: string;
 	result: Promise<WorkflowResult>;
 	/** Cancels the execution the way the editor's Stop button does. */
 	cancel(): void;
@@ -237,7 +241,7 @@ export interface RunningWorkflow {
 
 let executionCounter = 0;
 
-function deferred<T>() {
+export function deferred<T>() {
 	let resolve!: (value: T) => void;
 	let reject!: (reason: unknown) => void;
 	const promise = new Promise<T>((res, rej) => {
@@ -255,8 +259,9 @@ export function startWorkflow(
 	const outcome = deferred<WorkflowResult>();
 	let cancel: () => void = () => undefined;
 	let cancelRequested = false;
+	const currentExecutionId = String(++executionCounter);
 	const started = (async () => {
-		const { nodeTypes, credentialTypes } = await loadPackage();
+		const { nodeTypes } = await loadPackage();
 		const workflow = new Workflow({
 			id: workflowData.id ?? 'test-workflow',
 			name: workflowData.name,
@@ -270,36 +275,18 @@ export function startWorkflow(
 		const startNode = workflow.getStartNode();
 		if (!startNode) throw new Error('The workflow has no start node');
 
-		const executionId = String(++executionCounter);
-		const hooks = new ExecutionLifecycleHooks(options.mode ?? 'manual', executionId, workflowData);
-		const finished = deferred<IRun>();
-		hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished.resolve(fullRunData));
-
-		const additionalData = {
-			hooks,
-			credentialsHelper: new TestCredentialsHelper(credentialTypes, options.credentials ?? {}),
+		const executionId = currentExecutionId;
+		const additionalData = buildAdditionalData(
+			options.credentials ?? {},
+			workflowData,
+			options.mode ?? 'manual',
 			executionId,
-			restApiUrl: 'http://127.0.0.1:5678/rest',
-			instanceBaseUrl: 'http://127.0.0.1:5678/',
-			formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-			webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-			webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-			variables: {},
-			currentNodeParameters: undefined,
-			executionTimeoutTimestamp: undefined,
-			userId: 'test-user',
-			setExecutionStatus: () => undefined,
-			sendDataToUI: () => undefined,
-			logAiEvent: () => undefined,
-			startRunnerTask: async () => {
-				throw new Error('Task runners are not available in tests');
-			},
-			executeWorkflow: async () => {
-				throw new Error('Sub-workflows are not available in tests');
-			},
-			getRunExecutionData: async () => undefined,
-		} as unknown as IWorkflowExecuteAdditionalData;
+			options.webhookWaitingBaseUrl,
+		);
+		const finished = deferred<IRun>();
+		additionalData.hooks!.addHandler('workflowExecuteAfter', (fullRunData) =>
+			finished.resolve(fullRunData),
+		);
 
 		const pinData = { ...(workflowData.pinData ?? {}) };
 		if (options.triggerItems) {
@@ -332,6 +319,7 @@ export function startWorkflow(
 	})();
 	started.then(outcome.resolve, outcome.reject);
 	return {
+		executionId: currentExecutionId,
 		result: outcome.promise,
 		cancel: () => {
 			cancelRequested = true;
@@ -344,7 +332,7 @@ export async function runWorkflow(workflowData: IWorkflowBase, options: RunOptio
 	return await startWorkflow(workflowData, options).result;
 }
 
-function toResult(run: IRun): WorkflowResult {
+export function toResult(run: IRun): WorkflowResult {
 	const nodes: Record<string, NodeRun> = {};
 	for (const [name, taskData] of Object.entries(run.data.resultData.runData)) {
 		const last = taskData[taskData.length - 1];
@@ -370,6 +358,49 @@ function toResult(run: IRun): WorkflowResult {
 			return node.outputs[0] ?? [];
 		},
 	};
+}
+
+/** What n8n hands an execution: lifecycle hooks, the credentials helper and the instance's URLs. */
+export function buildAdditionalData(
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	workflowData: IWorkflowBase,
+	mode: WorkflowExecuteMode,
+	executionId: string,
+	webhookWaitingBaseUrl = 'http://127.0.0.1:5678/webhook-waiting',
+): IWorkflowExecuteAdditionalData {
+	const credentialTypes = loadedCredentialTypes();
+	return {
+		hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData),
+		credentialsHelper: new TestCredentialsHelper(credentialTypes, credentials),
+		executionId,
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl,
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		variables: {},
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		userId: 'test-user',
+		setExecutionStatus: () => undefined,
+		sendDataToUI: () => undefined,
+		logAiEvent: () => undefined,
+		startRunnerTask: async () => {
+			throw new Error('Task runners are not available in tests');
+		},
+		executeWorkflow: async () => {
+			throw new Error('Sub-workflows are not available in tests');
+		},
+		getRunExecutionData: async () => undefined,
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+let credentialTypesLoaded: Map<string, ICredentialType> | undefined;
+
+function loadedCredentialTypes(): Map<string, ICredentialType> {
+	if (!credentialTypesLoaded) throw new Error('loadPackage() must run first');
+	return credentialTypesLoaded;
 }
 
 export interface CredentialTestResult {

@@ -292,12 +292,17 @@ const EXTENSIONS: Record<string, string> = {
 	'application/pdf': 'pdf',
 };
 
+/** What downloading needs of a node context: n8n's binary store. Execute and webhook contexts both have it. */
+export interface BinaryStoreContext {
+	helpers: Pick<IExecuteFunctions['helpers'], 'prepareBinaryData'>;
+}
+
 /**
  * Fetches an output file from FLORA's media host (without the API key) and streams it into
  * n8n's binary store.
  */
 export async function downloadOutput(
-	context: IExecuteFunctions,
+	context: BinaryStoreContext,
 	client: FloraClient,
 	output: RunOutput,
 	itemIndex: number,
@@ -347,7 +352,7 @@ function extensionFromUrl(url: string): string | undefined {
  * name in the per-output layout, and as `<name>_<output position>` in the per-run layout.
  */
 export async function attachOutputFiles(
-	context: IExecuteFunctions,
+	context: BinaryStoreContext,
 	client: FloraClient,
 	items: INodeExecutionData[],
 	outputs: RunOutput[],

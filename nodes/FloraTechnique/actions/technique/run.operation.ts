@@ -15,6 +15,7 @@ import {
 } from '../../helpers/params';
 import { resolveInputs } from '../../helpers/resolveInputs';
 import { claimRun, startRun } from '../../helpers/startRun';
+import { checkResumeTarget, readWaitMode } from '../../helpers/webhookWait';
 import { getTechnique } from '../../helpers/techniques';
 import { readRunEvents } from '../../helpers/wait';
 import { FloraClient } from '../../transport';
@@ -171,6 +172,26 @@ const properties: INodeProperties[] = [
 		description:
 			'Whether to wait until the run ends and output its results. When off, the node outputs the started run at once.',
 	},
+	{
+		displayName: 'Wait By',
+		name: 'waitMode',
+		type: 'options',
+		default: 'poll',
+		displayOptions: { show: { waitForCompletion: [true] } },
+		options: [
+			{
+				name: 'Polling',
+				value: 'poll',
+				description: 'Read the run until it ends; the n8n worker stays busy meanwhile',
+			},
+			{
+				name: 'Webhook (Frees the Worker)',
+				value: 'webhook',
+				description:
+					"FLORA calls this execution back when each run ends; n8n waits without holding a worker. Needs a public HTTPS n8n URL and the credential's webhook signing secret.",
+			},
+		],
+	},
 	uploadWorkspaceLocator,
 	{
 		displayName: 'Options',
@@ -216,6 +237,7 @@ export const description = updateDisplayOptions(
 );
 
 interface PreparedRun {
+	waitMode: 'poll' | 'webhook';
 	technique: string;
 	inputs: DraftInput[];
 	workspaceId?: string;
@@ -231,6 +253,7 @@ function prepare(context: IExecuteFunctions, itemIndex: number): PreparedRun {
 		workspaceId: readWorkspace(context, itemIndex),
 		mode: context.getNodeParameter('mode', itemIndex, 'async') === 'stream' ? 'stream' : 'async',
 		wait: context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean,
+		waitMode: readWaitMode(context, itemIndex),
 		options: readRunOptions(context, itemIndex),
 	};
 }
@@ -250,6 +273,9 @@ export async function execute(
 	});
 	const client = await FloraClient.create(this);
 	const first = prepared.find((item): item is PreparedRun => !(item instanceof Error));
+	if (first?.wait && first.waitMode === 'webhook') {
+		return await startRunsAndWaitForCallbacks(this, client, prepared, first);
+	}
 	return await mapItems(
 		this,
 		prepared,
@@ -267,6 +293,31 @@ async function runItem(
 	item: PreparedRun,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	const { techniqueId, run, startedAt, timedOut } = await startItemRun(
+		context,
+		client,
+		item,
+		itemIndex,
+	);
+	if (!item.wait) return [pendingRunItem(run, techniqueId, itemIndex)];
+	return await finishRun(
+		context,
+		client,
+		techniqueId,
+		{ run, startedAt, timedOut },
+		item.options,
+		itemIndex,
+	);
+}
+
+/** Starts an item's run (following its event stream in stream mode) and returns it as last seen. */
+async function startItemRun(
+	context: IExecuteFunctions,
+	client: FloraClient,
+	item: PreparedRun,
+	itemIndex: number,
+	callbackUrl = item.options.callbackUrl,
+) {
 	const technique = await getTechnique(client, item.technique, itemIndex);
 	const techniqueId = technique.technique_id;
 	const inputs = await resolveInputs(
@@ -281,7 +332,7 @@ async function runItem(
 		techniqueId,
 		inputs,
 		mode: item.mode,
-		callbackUrl: item.options.callbackUrl,
+		callbackUrl,
 		idempotencyKey:
 			item.options.idempotencyKey ??
 			`n8n-${context.getExecutionId() ?? 'manual'}-${itemIndex}-${randomString(16)}`,
@@ -314,13 +365,33 @@ async function runItem(
 		}
 	}
 	claimRun(client, run.run_id);
-	if (!item.wait) return [pendingRunItem(run, techniqueId, itemIndex)];
-	return await finishRun(
+	return { techniqueId, run, startedAt, timedOut };
+}
+
+/**
+ * Wait by webhook: every item's run is started with this execution's resume URL as its
+ * callback, then the execution is put to wait so that no worker is held. The node's webhook
+ * method (resumeOnRunCallback) resumes it once every run has ended.
+ */
+async function startRunsAndWaitForCallbacks(
+	context: IExecuteFunctions,
+	client: FloraClient,
+	prepared: Array<PreparedRun | NodeOperationError | NodeApiError>,
+	first: PreparedRun,
+): Promise<INodeExecutionData[]> {
+	const resumeUrl = await checkResumeTarget(context);
+	const items = await mapItems(
 		context,
-		client,
-		techniqueId,
-		{ run, startedAt, timedOut },
-		item.options,
-		itemIndex,
+		prepared,
+		async (item, itemIndex) => {
+			if (item instanceof NodeOperationError || item instanceof NodeApiError) throw item;
+			const { techniqueId, run } = await startItemRun(context, client, item, itemIndex, resumeUrl);
+			return [pendingRunItem(run, techniqueId, itemIndex)];
+		},
+		first.options.concurrency,
 	);
+	if (items.some((item) => typeof item.json.run_id === 'string' && item.json.error === undefined)) {
+		await context.putExecutionToWait(new Date(Date.now() + first.options.timeoutMs));
+	}
+	return items;
 }

@@ -1,0 +1,275 @@
+/*
+ * Executions that wait for a webhook, as n8n runs them: the workflow runs until a node puts it
+ * to wait; a loopback HTTP server stands in for n8n's /webhook-waiting/<executionId> endpoint
+ * and, for each call, does what n8n's WaitingWebhooks service does with a fresh copy of the
+ * saved execution: it disables the waiting node, clears waitTill, hands the request to the
+ * node's webhook() through n8n-core's WebhookContext, and resumes the execution with the items
+ * the node returns (or keeps it waiting when it returns none). When the wait time passes, the
+ * execution is resumed the way n8n's WaitTracker does.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { WebhookContext, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeExecutionData,
+	IRun,
+	IRunExecutionData,
+	IWebhookData,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+
+import type { WorkflowResult } from './engine';
+import { buildAdditionalData, deferred, loadPackage, startWorkflow, toResult } from './engine';
+
+export interface WaitingCall {
+	status: number;
+	body: unknown;
+	resumed: boolean;
+}
+
+export interface WaitingExecution {
+	/** The base of resume URLs (n8n's webhookWaitingBaseUrl). */
+	baseUrl: string;
+	/** The first part of the execution: ends when the node puts it to wait (or when it finishes). */
+	firstPart: Promise<WorkflowResult>;
+	/** The execution once resumed and finished. */
+	final: Promise<WorkflowResult>;
+	calls: WaitingCall[];
+	/** Resume as n8n's WaitTracker does when the wait time has passed. */
+	expireWait(): Promise<WorkflowResult>;
+	close(): Promise<void>;
+}
+
+export async function startWaitingExecution(
+	workflowData: IWorkflowBase,
+	options: {
+		credentials: Record<string, ICredentialDataDecryptedObject>;
+		triggerItems?: IDataObject[];
+	},
+): Promise<WaitingExecution> {
+	const { nodeTypes } = await loadPackage();
+	const calls: WaitingCall[] = [];
+	const final = deferred<WorkflowResult>();
+	let saved: IRun | undefined;
+	let finished = false;
+
+	const server = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			void handleCall(req.method ?? 'GET', req.headers, Buffer.concat(chunks), req.url ?? '/')
+				.then(({ status, body, resumed }) => {
+					calls.push({ status, body, resumed });
+					res.writeHead(status, { 'content-type': 'application/json' });
+					res.end(JSON.stringify(body ?? {}));
+				})
+				.catch((error: Error) => {
+					calls.push({ status: 500, body: { message: error.message }, resumed: false });
+					res.writeHead(500, { 'content-type': 'application/json' });
+					res.end(JSON.stringify({ message: error.message }));
+				});
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook-waiting`;
+
+	const running = startWorkflow(workflowData, {
+		credentials: options.credentials,
+		triggerItems: options.triggerItems,
+		webhookWaitingBaseUrl: baseUrl,
+	});
+	const firstPart = running.result.then((result) => {
+		if (result.status === 'waiting') {
+			saved = result.run;
+		} else {
+			finished = true;
+			final.resolve(result);
+		}
+		return result;
+	});
+
+	const additionalData = (): IWorkflowExecuteAdditionalData =>
+		buildAdditionalData(options.credentials, workflowData, 'webhook', running.executionId, baseUrl);
+
+	const workflowOf = () =>
+		new Workflow({
+			id: workflowData.id ?? 'test-workflow',
+			name: workflowData.name,
+			nodes: JSON.parse(JSON.stringify(workflowData.nodes)),
+			connections: workflowData.connections,
+			active: false,
+			nodeTypes,
+			settings: workflowData.settings,
+		});
+
+	async function resume(data: IRunExecutionData): Promise<WorkflowResult> {
+		const run = await runToEnd(workflowOf(), additionalData(), data);
+		const result = toResult(run);
+		finished = true;
+		final.resolve(result);
+		return result;
+	}
+
+	async function handleCall(method: string, headers: IDataObject, rawBody: Buffer, url: string) {
+		await firstPart;
+		if (!saved || finished) {
+			return { status: 409, body: { message: 'The execution is not waiting' }, resumed: false };
+		}
+		const executionId = url.split('?')[0].split('/').filter(Boolean).pop();
+		if (executionId !== running.executionId) {
+			return {
+				status: 404,
+				body: { message: `No waiting execution ${executionId}` },
+				resumed: false,
+			};
+		}
+		const data = JSON.parse(JSON.stringify(saved.data)) as IRunExecutionData;
+		const nodeName = data.resultData.lastNodeExecuted as string;
+		const stackEntry = data.executionData!.nodeExecutionStack[0];
+		stackEntry.node.disabled = true;
+		data.waitTill = undefined;
+
+		const workflow = workflowOf();
+		const node = workflow.getNode(nodeName)!;
+		const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+		const description = nodeType.description.webhooks?.find(
+			(webhook) => webhook.restartWebhook === true,
+		);
+		if (!description || !nodeType.webhook) {
+			return {
+				status: 404,
+				body: { message: 'The waiting node has no resume webhook' },
+				resumed: false,
+			};
+		}
+		const webhookData: IWebhookData = {
+			httpMethod: 'POST',
+			node: nodeName,
+			path: '',
+			webhookDescription: description,
+			workflowId: workflow.id,
+			workflowExecuteAdditionalData: additionalData(),
+		};
+		const response = new CapturedResponse();
+		let body: unknown;
+		try {
+			body = JSON.parse(rawBody.toString('utf8'));
+		} catch {
+			body = {};
+		}
+		const request = { method, headers, body, rawBody, query: {}, params: {}, url };
+		const additional = {
+			...additionalData(),
+			httpRequest: request,
+			httpResponse: response,
+		} as unknown as IWorkflowExecuteAdditionalData;
+		const context = new WebhookContext(
+			workflow,
+			node,
+			additional,
+			'webhook',
+			webhookData,
+			[],
+			data,
+		);
+		let outcome: IWebhookResponseData;
+		try {
+			outcome = await nodeType.webhook.call(context);
+		} catch (error) {
+			// n8n answers 500 and ends the execution with the node's error.
+			data.resultData.error = error as IRunExecutionData['resultData']['error'];
+			const result = toResult({
+				data,
+				status: 'error',
+				finished: false,
+				mode: 'webhook',
+				startedAt: new Date(),
+				storedAt: 'db',
+			} as IRun);
+			finished = true;
+			final.resolve(result);
+			return { status: 500, body: { message: 'Error in workflow' }, resumed: false };
+		}
+		if (outcome.workflowData === undefined) {
+			return { status: response.statusCode, body: response.body, resumed: false };
+		}
+		stackEntry.data.main = outcome.workflowData as INodeExecutionData[][];
+		void resume(data);
+		const status = outcome.noWebhookResponse ? response.statusCode : 200;
+		const answer = outcome.noWebhookResponse ? response.body : { message: 'Workflow was started' };
+		return { status, body: answer, resumed: true };
+	}
+
+	return {
+		baseUrl,
+		firstPart,
+		final: final.promise,
+		calls,
+		async expireWait() {
+			await firstPart;
+			if (!saved || finished) throw new Error('The execution is not waiting');
+			// WaitTracker resumes with waitTill still set: WorkflowExecute disables the node itself.
+			return await resume(JSON.parse(JSON.stringify(saved.data)) as IRunExecutionData);
+		},
+		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
+	};
+}
+
+async function runToEnd(
+	workflow: Workflow,
+	additionalData: IWorkflowExecuteAdditionalData,
+	data: IRunExecutionData,
+): Promise<IRun> {
+	const done = deferred<IRun>();
+	additionalData.hooks!.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
+	const execution = new WorkflowExecute(additionalData, 'webhook', data).processRunExecutionData(
+		workflow,
+	);
+	return await Promise.race([done.promise, execution.then(() => done.promise)]);
+}
+
+/** The parts of express's Response that nodes use to answer a webhook themselves. */
+class CapturedResponse {
+	statusCode = 200;
+
+	body: unknown;
+
+	headers: Record<string, string> = {};
+
+	status(code: number) {
+		this.statusCode = code;
+		return this;
+	}
+
+	json(body: unknown) {
+		this.body = body;
+		return this;
+	}
+
+	send(body: unknown) {
+		this.body = body;
+		return this;
+	}
+
+	end(body?: unknown) {
+		if (body !== undefined) this.body = body;
+		return this;
+	}
+
+	setHeader(name: string, value: string) {
+		this.headers[name.toLowerCase()] = value;
+		return this;
+	}
+
+	writeHead(code: number, headers?: Record<string, string>) {
+		this.statusCode = code;
+		Object.assign(this.headers, headers ?? {});
+		return this;
+	}
+}

@@ -1,0 +1,235 @@
+import axios from 'axios';
+import { createHmac } from 'node:crypto';
+
+import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET } from '../simulator';
+import { runWorkflow } from './harness/engine';
+import {
+	FLORA_NODE,
+	READ_RUN_ROUTE,
+	prompts,
+	runTechniqueWorkflow,
+	technique,
+	textInput,
+	useSimulator,
+} from './harness/flora';
+import type { WaitingExecution } from './harness/waiting';
+import { startWaitingExecution } from './harness/waiting';
+
+const flora = useSimulator({ timeScale: 20, allowInsecureCallbacks: true });
+
+const credentials = (overrides: Record<string, unknown> = {}) => ({
+	floraApi: {
+		apiKey: DEFAULT_API_KEY,
+		baseUrl: flora.sim.baseUrl,
+		webhookSecret: DEFAULT_WEBHOOK_SECRET,
+		allowHttpCallbacksForTests: true,
+		...overrides,
+	},
+});
+
+const webhookRun = (parameters: Record<string, unknown> = {}) =>
+	runTechniqueWorkflow({
+		technique: technique('every-output-type'),
+		inputs: textInput('={{ $json.prompt }}'),
+		waitMode: 'webhook',
+		...parameters,
+	});
+
+let execution: WaitingExecution | undefined;
+afterEach(async () => {
+	await execution?.close();
+	execution = undefined;
+});
+
+function sign(
+	body: string,
+	timestamp = Math.floor(Date.now() / 1000),
+	secret = DEFAULT_WEBHOOK_SECRET,
+) {
+	const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+	return `t=${timestamp},v1=${signature}`;
+}
+
+async function until(condition: () => boolean, limitMs = 15_000) {
+	const start = Date.now();
+	while (!condition()) {
+		if (Date.now() - start > limitMs) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
+describe('waiting for runs by webhook', () => {
+	test('the execution waits without reading the run, resumes on FLORA’s signed callback and emits the outputs', async () => {
+		execution = await startWaitingExecution(webhookRun(), {
+			credentials: credentials(),
+			triggerItems: prompts('a vase'),
+		});
+
+		const firstPart = await execution.firstPart;
+		expect(firstPart.status).toBe('waiting');
+		const [create] = flora.sim.requests.filter((request) => request.method === 'POST');
+		const callbackUrl = (create.body as { callback_url: string }).callback_url;
+		expect(callbackUrl.startsWith(`${execution.baseUrl}/`)).toBe(true);
+		expect(callbackUrl.slice(execution.baseUrl.length + 1)).toMatch(
+			/^\d+(\?signature=[0-9a-f]+)?$/,
+		);
+		expect(flora.sim.countRequests(READ_RUN_ROUTE)).toBe(0);
+
+		const final = await execution.final;
+		expect(final.status).toBe('success');
+		const items = final.items(FLORA_NODE);
+		expect(items.map((item) => item.json.type)).toEqual([
+			'imageUrl',
+			'videoUrl',
+			'audioUrl',
+			'text',
+			'documentUrl',
+		]);
+		expect(
+			items.every((item) => item.json.status === 'completed' && item.pairedItem !== undefined),
+		).toBe(true);
+		expect(execution.calls).toEqual([expect.objectContaining({ status: 200, resumed: true })]);
+		await until(() => typeof flora.sim.webhookDeliveries[0]?.status === 'number');
+		expect(flora.sim.webhookDeliveries[0].status).toBe(200);
+		// While waiting nothing polled: the one read is the webhook's own, after the callback.
+		const reads = flora.sim.requests.filter((request) => request.route === READ_RUN_ROUTE);
+		expect(reads).toHaveLength(1);
+		expect(reads[0].receivedAt).toBeGreaterThanOrEqual(flora.sim.webhookDeliveries[0].attemptedAt);
+	});
+
+	test('three items: the execution resumes only after the last run’s callback, every item paired', async () => {
+		execution = await startWaitingExecution(webhookRun({ options: { outputLayout: 'perRun' } }), {
+			credentials: credentials(),
+			triggerItems: prompts('slow #duration:40', 'fast #duration:4', 'middle #duration:20'),
+		});
+
+		const final = await execution.final;
+		expect(final.status).toBe('success');
+		expect(execution.calls.map((call) => call.resumed)).toEqual([false, false, true]);
+		expect(execution.calls.slice(0, 2).map((call) => call.status)).toEqual([202, 202]);
+		const items = final.items(FLORA_NODE);
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		const inputs = items.map(
+			(item) => flora.sim.getRun(item.json.run_id as string)!.inputs[0].value,
+		);
+		expect(inputs).toEqual(['slow #duration:40', 'fast #duration:4', 'middle #duration:20']);
+	});
+
+	test('a failed run under Continue On Fail becomes its item’s error item after the resume', async () => {
+		const workflow = webhookRun({ options: { outputLayout: 'perRun' } });
+		workflow.nodes.find((node) => node.name === FLORA_NODE)!.onError = 'continueRegularOutput';
+		execution = await startWaitingExecution(workflow, {
+			credentials: credentials(),
+			triggerItems: prompts('fine', 'bad #fail:safety_blocked'),
+		});
+
+		const final = await execution.final;
+		const items = final.items(FLORA_NODE);
+		expect(items[0].json.status).toBe('completed');
+		expect(items[1].json).toMatchObject({
+			error_code: 'safety_blocked',
+			run_id: expect.stringMatching(/^run_/),
+		});
+	});
+
+	test('a failed run without Continue On Fail ends the execution with the run’s error', async () => {
+		execution = await startWaitingExecution(webhookRun(), {
+			credentials: credentials(),
+			triggerItems: prompts('bad #fail:provider_error'),
+		});
+
+		const final = await execution.final;
+		expect(final.status).toBe('error');
+		expect(final.error?.message).toMatch(/^The FLORA run run_\S+ failed/);
+	});
+});
+
+describe('callbacks that must not resume the execution', () => {
+	async function waitingFor(prompt: string) {
+		execution = await startWaitingExecution(webhookRun(), {
+			credentials: credentials(),
+			triggerItems: prompts(prompt),
+		});
+		const firstPart = await execution.firstPart;
+		expect(firstPart.status).toBe('waiting');
+		const create = flora.sim.requests.find((request) => request.method === 'POST')!;
+		return (create.body as { callback_url: string }).callback_url;
+	}
+
+	const body = JSON.stringify({
+		id: 'whd_forged',
+		type: 'run.completed',
+		api_version: '2026-06-11',
+		created_at: Date.now(),
+		data: {
+			run_id: 'run_forged',
+			run_type: 'technique',
+			workspace_id: 'ws_sim_studio',
+			status: 'completed',
+		},
+	});
+	const post = (url: string, payload: string, signature?: string) =>
+		axios.post(url, payload, {
+			headers: {
+				'content-type': 'application/json',
+				...(signature ? { 'flora-signature': signature } : {}),
+			},
+			validateStatus: () => true,
+		});
+
+	test.each([
+		['no signature', () => undefined],
+		['a signature made with another secret', () => sign(body, undefined, 'whsec_someone_else')],
+		['a signature ten minutes old', () => sign(body, Math.floor(Date.now() / 1000) - 600)],
+		['a body changed after signing', () => sign(body.replace('run_forged', 'run_other'))],
+	])('%s is answered 401 and the execution keeps waiting', async (_name, signature) => {
+		const url = await waitingFor('a long one #duration:3600');
+
+		const answer = await post(url, body, signature());
+
+		expect(answer.status).toBe(401);
+		expect(execution!.calls).toEqual([expect.objectContaining({ status: 401, resumed: false })]);
+		expect(flora.sim.countRequests(READ_RUN_ROUTE)).toBe(0);
+	});
+
+	test('a replayed delivery after the resume starts nothing again', async () => {
+		await waitingFor('quick');
+		await execution!.final;
+		await until(() => flora.sim.webhookDeliveries.length > 0);
+		const delivery = flora.sim.webhookDeliveries[0];
+
+		const answer = await axios.post(delivery.url, delivery.body, {
+			headers: delivery.headers as Record<string, string>,
+			validateStatus: () => true,
+		});
+
+		expect(answer.status).toBe(409);
+		expect(execution!.calls.filter((call) => call.resumed)).toHaveLength(1);
+	});
+});
+
+describe('waiting by webhook is refused before any run starts when FLORA could not call back', () => {
+	test('without a webhook signing secret', async () => {
+		const result = await runWorkflow(webhookRun(), {
+			credentials: credentials({ webhookSecret: '' }),
+			triggerItems: prompts('a vase'),
+		});
+
+		expect(result.nodes[FLORA_NODE].error!.message).toBe(
+			'Waiting by webhook needs the webhook signing secret',
+		);
+		expect(flora.sim.requests.filter((request) => request.method === 'POST')).toHaveLength(0);
+	});
+
+	test('when n8n’s resume URL is not HTTPS', async () => {
+		const result = await runWorkflow(webhookRun(), {
+			credentials: credentials({ allowHttpCallbacksForTests: false }),
+			triggerItems: prompts('a vase'),
+		});
+
+		const error = result.nodes[FLORA_NODE].error!;
+		expect(error.message).toBe('FLORA cannot call this n8n back: its resume URL is not HTTPS');
+		expect(error.description).toContain('WEBHOOK_URL');
+		expect(flora.sim.requests).toHaveLength(0);
+	});
+});
