@@ -93,6 +93,22 @@ describe('FLORA Technique → Run, waiting for the run', () => {
 	});
 });
 
+test('the output pane hints at what the technique costs and what FLORA charged', async () => {
+	const result = await runFlora(
+		flora.sim,
+		{ technique: technique('every-output-type'), options: { outputLayout: 'perRun' } },
+		{ triggerItems: prompts('one', 'two') },
+	);
+
+	const [task] = result.run.data.resultData.runData[FLORA_NODE];
+	expect(task.hints).toEqual([
+		{
+			message: '"Every Output Type" costs $0.50 a run. This execution started 2 runs; FLORA charged $1.00 for those that completed.',
+			location: 'outputPane',
+		},
+	]);
+});
+
 describe('FLORA Technique → Run, not waiting', () => {
 	test('outputs the started run as FLORA returned it, without reading it again', async () => {
 		const result = await runFlora(flora.sim, {

@@ -276,7 +276,7 @@ export async function execute(
 	if (first?.wait && first.waitMode === 'webhook') {
 		return await startRunsAndWaitForCallbacks(this, client, prepared, first);
 	}
-	return await mapItems(
+	const output = await mapItems(
 		this,
 		prepared,
 		async (item, itemIndex) => {
@@ -285,6 +285,32 @@ export async function execute(
 		},
 		first?.options.concurrency ?? DEFAULT_CONCURRENCY,
 	);
+	if (first) await hintRunCost(this, client, first.technique, output);
+	return output;
+}
+
+/** Tells the user in the output pane what the runs of this execution cost. */
+async function hintRunCost(
+	context: IExecuteFunctions,
+	client: FloraClient,
+	techniqueIdOrSlug: string,
+	output: INodeExecutionData[],
+) {
+	const runs = new Set(
+		output.map((item) => item.json.run_id).filter((runId) => typeof runId === 'string'),
+	);
+	if (runs.size === 0) return;
+	const technique = await getTechnique(client, techniqueIdOrSlug);
+	const charged = new Map<unknown, number>();
+	for (const item of output) {
+		if (typeof item.json.charged_cost === 'number')
+			charged.set(item.json.run_id, item.json.charged_cost);
+	}
+	const total = [...charged.values()].reduce((sum, cost) => sum + cost, 0);
+	context.addExecutionHints({
+		message: `"${technique.name}" costs $${technique.run_cost.toFixed(2)} a run. This execution started ${runs.size} run${runs.size === 1 ? '' : 's'}; FLORA charged $${total.toFixed(2)} for those that completed.`,
+		location: 'outputPane',
+	});
 }
 
 async function runItem(
