@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { readRawBody } from '../../shared/rawBody';
 import { FLORA_SIGNATURE_HEADER, verifyFloraSignature } from '../../shared/webhookSignature';
 import { FloraClient } from '../transport';
 import { runFailedError } from '../transport/errors';
@@ -64,9 +65,8 @@ export async function checkResumeTarget(context: IExecuteFunctions): Promise<str
  */
 export async function resumeOnRunCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const response = this.getResponseObject();
-	const request = this.getRequestObject() as unknown as { rawBody?: Buffer; body?: unknown };
 	const credentials = await this.getCredentials('floraApi');
-	const rawBody = request.rawBody ?? Buffer.from(JSON.stringify(request.body ?? {}));
+	const rawBody = await readRawBody(this);
 	const check = verifyFloraSignature({
 		rawBody,
 		signatureHeader: this.getHeaderData()[FLORA_SIGNATURE_HEADER],
