@@ -1,3 +1,4 @@
+import { DEFAULT_API_KEY } from '../simulator';
 import {
 	FLORA_NODE,
 	READ_RUN_ROUTE,
@@ -184,6 +185,27 @@ describe('waiting for a run', () => {
 		expect(lateReads).toEqual([]);
 		expect(settledAt - cancelledAt).toBeLessThan(1000);
 	});
+});
+
+test('a poll_url outside the credential’s base URL is not followed: the node reads the run under its base URL', async () => {
+	// Same simulator, another host name: FLORA's poll_url (127.0.0.1) is not under this base URL.
+	const baseUrl = flora.sim.baseUrl.replace('127.0.0.1', 'localhost');
+	flora.sim.setRunDuration('every-output-type', 30);
+
+	const result = await runFlora(
+		flora.sim,
+		{ technique: technique('every-output-type'), options: { pollInterval: 0.5 } },
+		{ credentials: { floraApi: { apiKey: DEFAULT_API_KEY, baseUrl } } },
+	);
+
+	expect(result.status).toBe('success');
+	const reads = flora.sim.requests.filter((request) => request.route === READ_RUN_ROUTE);
+	expect(reads.length).toBeGreaterThanOrEqual(1);
+	expect(reads.every((request) => String(request.headers.host).startsWith('localhost:'))).toBe(
+		true,
+	);
+	const created = flora.sim.getRun(result.items(FLORA_NODE)[0].json.run_id as string)!;
+	expect(created).toBeDefined();
 });
 
 describe('stream mode', () => {
