@@ -1,0 +1,57 @@
+/*
+ * npm run bench: the FLORA Technique node on the FLORA simulator, through n8n's engine, in
+ * one process. Prints one table per scenario and a summary of the targets; the figures are
+ * informative, so a missed target does not fail the command (an error does).
+ *
+ *   1. 50 items of 2–20 s runs at concurrency 10 vs concurrency 1, n8n's built-in
+ *      one-at-a-time 10 s polling, and the ideal (scripts/bench/throughput.ts)
+ *   2. a 200 MB output downloaded in filesystem binary mode: peak RSS growth (download.ts)
+ *   3. 1000 instant runs: CPU time per item (cpu.ts)
+ *
+ * Progress goes to stderr, the report to stdout.
+ */
+import { removeUserFolder } from './bench/environment';
+
+import { loadPackage } from '../test/harness/engine';
+import { measureCpu } from './bench/cpu';
+import { measureDownload } from './bench/download';
+import {
+	cpuReport,
+	downloadReport,
+	summaryReport,
+	targets,
+	throughputReport,
+} from './bench/report';
+import { measureThroughput } from './bench/throughput';
+
+const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+async function main() {
+	const startedAt = performance.now();
+	await loadPackage();
+
+	progress('scenario 1: 50 items, three strategies side by side (about 100 s)…');
+	const throughput = await measureThroughput();
+	console.log(throughputReport(throughput) + '\n');
+
+	progress('scenario 2: 200 MB download…');
+	const download = await measureDownload();
+	console.log(downloadReport(download) + '\n');
+
+	progress('scenario 3: 1000 instant runs…');
+	const cpu = await measureCpu();
+	console.log(cpuReport(cpu) + '\n');
+
+	console.log(summaryReport(targets(throughput, download, cpu), performance.now() - startedAt));
+}
+
+main()
+	.catch((error: unknown) => {
+		console.error(error);
+		process.exitCode = 1;
+	})
+	.finally(() => {
+		removeUserFolder();
+		// After an error, workflows still running side by side would keep the process alive.
+		if (process.exitCode) process.exit();
+	});
