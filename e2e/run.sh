@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# End-to-end suite: the built package inside real n8n (2.41.x and 1.123.x), against the
+# FLORA simulator, plus (n8n 2.x, when Chromium is installed) the editor in a real browser.
+#
+#   e2e/run.sh                      all versions, browser check if /usr/bin/chromium exists
+#   FLORA_E2E_VERSIONS="2.41.1"     only these n8n versions (space separated)
+#   FLORA_E2E_BROWSER=0|1|auto      0: skip, 1: required (fail without Chromium), auto: default
+#   FLORA_E2E_BUILD=npm|isolated|none   how the package is built (see lib.sh stage_package)
+#   FLORA_E2E_CACHE=DIR             where n8n, Node 24 and playwright-core are installed
+#   FLORA_E2E_KEEP=1                keep the temporary n8n user folders for inspection
+#
+# Exits non-zero on any failure. Prints the n8n versions that ran and how long each took.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+VERSIONS=(${FLORA_E2E_VERSIONS:-$N8N_V2 $N8N_V1})
+BROWSER="${FLORA_E2E_BROWSER:-auto}"
+SUITE_START=$(date +%s)
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/flora-e2e.XXXXXX")"
+SIM_PID=""
+
+cleanup() {
+	local rc=$?
+	[[ -n "$SIM_PID" ]] && stop_group "$SIM_PID"
+	if [[ "${FLORA_E2E_KEEP:-0}" == 1 || $rc -ne 0 ]]; then
+		log "work folder kept: $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+FAILED=0
+
+# 1. n8n installs (instant once cached)
+for v in "${VERSIONS[@]}"; do
+	t0=$(date +%s)
+	"$E2E_DIR/install-n8n.sh" "$v"
+	log "n8n $v ready ($(( $(date +%s) - t0 ))s): $(cat "$(n8n_dir "$v")/.installed")"
+done
+
+# 2. the package, built once
+stage_package "$WORK/package"
+
+# 3. the simulator, shared by all versions
+start_simulator "$WORK/simulator.log"
+log "simulator at $SIM_BASE_URL"
+
+run_version() {
+	local v="$1" uf="$WORK/n8n-$v" t0 rc case id name failed=0
+	t0=$(date +%s)
+	mkdir -p "$uf"
+	echo
+	echo "=== n8n $v ($("$(n8n_node_bin "$v")" --version)) ==="
+	setup_instance "$v" "$uf" "$WORK/package"
+	echo "  imported the credential and $(wc -l <"$uf/workflows/index.tsv") workflow(s) ($(( $(date +%s) - t0 ))s)"
+	while IFS=$'\t' read -r case id name; do
+		[[ -n "$case" ]] || continue
+		local t1; t1=$(date +%s)
+		set +e
+		(n8n_env "$v" "$uf" && n8n_cli "$v" execute --id "$id" --rawOutput) \
+			>"$uf/$case.stdout" 2>"$uf/$case.stderr"
+		rc=$?
+		set -e
+		echo "- $case (workflow $id, \"$name\"): exit $rc, $(( $(date +%s) - t1 ))s"
+		if node "$E2E_DIR/assert-execution.mjs" "$case" "$uf/$case.stdout" "$rc" "$uf/$case.stderr"; then
+			echo "PASS n8n $v $case" >>"$WORK/results"
+		else
+			echo "FAIL n8n $v $case" >>"$WORK/results"
+			failed=1
+		fi
+	done <"$uf/workflows/index.tsv"
+
+	if [[ "$v" != 1.* && "$BROWSER" != 0 ]]; then
+		if [[ -x "${FLORA_E2E_CHROMIUM:-/usr/bin/chromium}" ]]; then
+			echo "- editor in Chromium"
+			if "$E2E_DIR/browser.sh" --version "$v" --user-folder "$uf"; then
+				echo "PASS n8n $v editor" >>"$WORK/results"
+			else
+				echo "FAIL n8n $v editor" >>"$WORK/results"
+				failed=1
+			fi
+		elif [[ "$BROWSER" == 1 ]]; then
+			echo "  FAIL Chromium not found (run e2e/install-browser.sh)"; failed=1
+			echo "FAIL n8n $v editor" >>"$WORK/results"
+		else
+			echo "- editor in Chromium: SKIPPED (no /usr/bin/chromium; run e2e/install-browser.sh)"
+		fi
+	fi
+
+	local took=$(( $(date +%s) - t0 ))
+	if [[ $failed == 0 ]]; then
+		echo "n8n $v: PASS in ${took}s" >>"$WORK/summary"
+	else
+		echo "n8n $v: FAIL in ${took}s (logs in $uf)" >>"$WORK/summary"
+		return 1
+	fi
+}
+
+# Each version in a subshell: a setup error (die) fails that version, not the summary.
+for v in "${VERSIONS[@]}"; do
+	t0=$(date +%s)
+	if ! (run_version "$v") 2>&1; then
+		FAILED=1
+		if ! grep -q "^n8n $v:" "$WORK/summary" 2>/dev/null; then
+			echo "n8n $v: FAIL after $(( $(date +%s) - t0 ))s (setup error, logs in $WORK/n8n-$v)" >>"$WORK/summary"
+			echo "FAIL n8n $v setup" >>"$WORK/results"
+		fi
+	fi
+done
+
+echo
+echo "=== e2e summary ($(( $(date +%s) - SUITE_START ))s in all, cache $CACHE) ==="
+sed 's/^/  /' "$WORK/summary"
+touch "$WORK/results"
+grep '^FAIL' "$WORK/results" | sed 's/^/  /' || true
+passed=$(grep -c '^PASS' "$WORK/results" || true)
+failed=$(grep -c '^FAIL' "$WORK/results" || true)
+[[ $FAILED == 0 && $failed == 0 && $passed == 0 ]] && { echo "e2e: nothing ran"; FAILED=1; }
+[[ $failed != 0 ]] && FAILED=1
+echo "e2e: $passed passed, $failed failed"
+exit $FAILED
