@@ -257,8 +257,11 @@ function numberInRange(
 	return number;
 }
 
-export function readWaitOptions(context: IExecuteFunctions, itemIndex: number): WaitOptions {
-	const options = context.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
+function readWaitOptions(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: Record<string, unknown>,
+): WaitOptions {
 	const pollInterval =
 		options.pollInterval === undefined || options.pollInterval === ''
 			? undefined
@@ -303,7 +306,7 @@ export function readRunOptions(context: IExecuteFunctions, itemIndex: number): R
 	const idempotencyKey =
 		typeof options.idempotencyKey === 'string' ? options.idempotencyKey.trim() : '';
 	return {
-		...readWaitOptions(context, itemIndex),
+		...readWaitOptions(context, itemIndex, options),
 		callbackUrl: callbackUrl || undefined,
 		idempotencyKey: idempotencyKey || undefined,
 		outputLayout: options.outputLayout === 'perRun' ? 'perRun' : 'perOutput',
@@ -386,4 +389,18 @@ export function readPrefixedId(
 		});
 	}
 	return id;
+}
+
+/** The technique and run ID that Run → Get and Run → Wait read. */
+export function readRunReference(context: IExecuteFunctions, itemIndex: number) {
+	return {
+		technique: readTechnique(context, itemIndex),
+		runId: readPrefixedId(
+			context,
+			context.getNodeParameter('runId', itemIndex),
+			'run',
+			'Run ID',
+			itemIndex,
+		),
+	};
 }

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { mapItems } from '../../helpers/items';
-import { readPrefixedId, readTechnique } from '../../helpers/params';
+import { readRunReference } from '../../helpers/params';
 import { getTechnique } from '../../helpers/techniques';
 import { readRun } from '../../helpers/wait';
 import { FloraClient } from '../../transport';
@@ -21,14 +21,7 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const client = await FloraClient.create(this);
 	return await mapItems(this, items, async (_item, itemIndex) => {
-		const technique = readTechnique(this, itemIndex);
-		const runId = readPrefixedId(
-			this,
-			this.getNodeParameter('runId', itemIndex),
-			'run',
-			'Run ID',
-			itemIndex,
-		);
+		const { technique, runId } = readRunReference(this, itemIndex);
 		const { technique_id: techniqueId } = await getTechnique(client, technique, itemIndex);
 		const run = await readRun(client, techniqueId, { run_id: runId }, itemIndex);
 		return [{ json: { ...run, technique_id: techniqueId }, pairedItem: { item: itemIndex } }];

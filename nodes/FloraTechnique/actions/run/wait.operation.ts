@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { finishRun } from '../../helpers/finishRun';
 import { mapItems } from '../../helpers/items';
-import { readPrefixedId, readRunOptions, readTechnique } from '../../helpers/params';
+import { readRunOptions, readRunReference } from '../../helpers/params';
 import { getTechnique } from '../../helpers/techniques';
 import { readRun } from '../../helpers/wait';
 import { FloraClient } from '../../transport';
@@ -33,14 +33,7 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const client = await FloraClient.create(this);
 	return await mapItems(this, items, async (_item, itemIndex) => {
-		const technique = readTechnique(this, itemIndex);
-		const runId = readPrefixedId(
-			this,
-			this.getNodeParameter('runId', itemIndex),
-			'run',
-			'Run ID',
-			itemIndex,
-		);
+		const { technique, runId } = readRunReference(this, itemIndex);
 		const options = readRunOptions(this, itemIndex);
 		const startedAt = Date.now();
 		const { technique_id: techniqueId } = await getTechnique(client, technique, itemIndex);
