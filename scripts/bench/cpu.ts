@@ -8,6 +8,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { PACKAGE_DIR } from '../../test/harness/engine';
 import { collectGarbage } from './environment';
+import type { OwnCpu } from './profile';
+import { profileOwnCpu } from './profile';
 import { runTechnique } from './workflow';
 
 export const CPU = {
@@ -83,6 +85,8 @@ export interface CpuResult {
 	cpuSystemMs: number;
 	wallMs: number;
 	requestsPerItem: number;
+	/** The node's own share, from the V8 profiler (see profile.ts). */
+	own: OwnCpu;
 }
 
 export async function measureCpu(): Promise<CpuResult> {
@@ -93,10 +97,13 @@ export async function measureCpu(): Promise<CpuResult> {
 		collectGarbage();
 		const startedAt = performance.now();
 		const before = process.cpuUsage();
-		const executions = await Promise.all(
-			inChunks(instantRuns(CPU.runs, 'item'), CPU.executions).map(
-				async (items) => await runTechnique(sim.baseUrl, {}, items),
-			),
+		const { result: executions, own } = await profileOwnCpu(
+			async () =>
+				await Promise.all(
+					inChunks(instantRuns(CPU.runs, 'item'), CPU.executions).map(
+						async (items) => await runTechnique(sim.baseUrl, {}, items),
+					),
+				),
 		);
 		const used = process.cpuUsage(before);
 		const wallMs = performance.now() - startedAt;
@@ -110,6 +117,7 @@ export async function measureCpu(): Promise<CpuResult> {
 			cpuSystemMs: used.system / 1000,
 			wallMs,
 			requestsPerItem: requests / CPU.runs,
+			own,
 		};
 	} finally {
 		await sim.stop();

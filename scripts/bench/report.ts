@@ -13,7 +13,8 @@ export interface Target {
 	name: string;
 	figure: string;
 	target: string;
-	met: boolean;
+	/** null for a figure shown for context, with no target of its own. */
+	met: boolean | null;
 }
 
 export function throughputReport(result: ThroughputResult): string {
@@ -97,14 +98,22 @@ export function cpuReport(result: CpuResult): string {
 		['Wall time', seconds(result.wallMs, 1)],
 		['CPU user', `${result.cpuUserMs.toFixed(0)} ms`],
 		['CPU system', `${result.cpuSystemMs.toFixed(0)} ms`],
-		['CPU per item', `${(cpuMs / result.runs).toFixed(2)} ms`],
+		['CPU per item, whole process', `${(cpuMs / result.runs).toFixed(2)} ms`],
+		["The node's own code per item", `${(result.own.selfMs / result.runs).toFixed(3)} ms`],
+		[
+			'… with what it calls synchronously',
+			`${(result.own.inclusiveMs / result.runs).toFixed(3)} ms`,
+		],
 		['API requests per item', result.requestsPerItem.toFixed(2)],
 	];
 	return [
 		`Scenario 3 — ${result.runs} instant runs (#duration:0), technique "${BENCH_TECHNIQUE}", Concurrency default (${DEFAULT_CONCURRENCY}), Wait for Completion on`,
 		formatTable(['Measure', 'Value'], rows),
 		'',
-		"  CPU: process.cpuUsage() of this process around the executions = n8n's engine + the node + its HTTP client.",
+		"  CPU per item, whole process: process.cpuUsage() around the executions = n8n's engine + the node + n8n's HTTP client.",
+		"  The node's own code: V8 profiler samples (200 µs) in functions of this package's dist/; '… with what it calls'",
+		'  adds samples with such a function lower on the stack (n8n helpers the node calls synchronously).',
+		`  Profiled time (not idle): ${result.own.sampledMs.toFixed(0)} ms.`,
 		`  The simulator ran in a child process (simulator/cli.ts --time-scale ${CPU.timeScale}), so none of its CPU is counted.`,
 		`  A warm-up execution of ${CPU.warmUpItems} items ran first and is not counted. The node's first read of a run comes 1 s`,
 		`  after it starts, so the items were split into ${result.executions} executions at once to keep the wall time short.`,
@@ -122,7 +131,8 @@ export function targets(
 	const polls = pollsPerRun(concurrent).median;
 	const lagShare = detectionLag(concurrent).medianShareOfRun;
 	const growth = download.peakRss - download.baselineRss;
-	const cpuPerItem = (cpu.cpuUserMs + cpu.cpuSystemMs) / cpu.runs;
+	const cpuPerItem = cpu.own.inclusiveMs / cpu.runs;
+	const processCpuPerItem = (cpu.cpuUserMs + cpu.cpuSystemMs) / cpu.runs;
 	return [
 		{
 			name: '1. Wall time vs ideal (c)',
@@ -145,10 +155,16 @@ export function targets(
 			met: growth <= 64 * 1024 * 1024,
 		},
 		{
-			name: '3. CPU per item',
+			name: "3. The node's own CPU per item",
 			figure: `${cpuPerItem.toFixed(2)} ms`,
 			target: '≤ 2 ms',
 			met: cpuPerItem <= 2,
+		},
+		{
+			name: '3. (whole process: n8n + node + HTTP)',
+			figure: `${processCpuPerItem.toFixed(2)} ms`,
+			target: '—',
+			met: null,
 		},
 	];
 }
@@ -158,7 +174,7 @@ export function summaryReport(list: Target[], totalMs: number): string {
 		target.name,
 		target.figure,
 		target.target,
-		target.met ? 'yes' : 'NO',
+		target.met === null ? '—' : target.met ? 'yes' : 'NO',
 	]);
 	return [
 		'Summary',
