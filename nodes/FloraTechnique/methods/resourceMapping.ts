@@ -10,25 +10,21 @@ import { FloraClient } from '../transport';
 
 const SLOT_KINDS: Record<string, string> = {
 	text: 'text',
-	imageUrl: 'image URL or binary:<property>',
-	videoUrl: 'video URL or binary:<property>',
-	audioUrl: 'audio URL',
-	documentUrl: 'document URL',
+	imageUrl: 'image',
+	videoUrl: 'video',
+	audioUrl: 'audio',
+	documentUrl: 'document',
 };
 
 /**
- * The label of a slot: its name, what it takes, the aspect ratio or duration it asks for, and
- * its description (resource mapper fields have no separate hint).
+ * The label of a slot: its name, then what it takes and the aspect ratio or duration it asks
+ * for, kept short because the editor cuts long labels (resource mapper fields have no hint).
  */
 function slotLabel(slot: Slot): string {
 	const hints = [SLOT_KINDS[slot.type] ?? slot.type];
 	if (slot.specified_aspect_ratio) hints.push(slot.specified_aspect_ratio);
 	if (slot.specified_duration) hints.push(`${slot.specified_duration} s`);
-	const label = `${slot.name} (${hints.join(' · ')})`;
-	if (!slot.description) return label;
-	const description =
-		slot.description.length > 70 ? `${slot.description.slice(0, 69)}…` : slot.description;
-	return `${label}: ${description}`;
+	return `${slot.name} (${hints.join(', ')})`;
 }
 
 /** One field per input slot of the chosen technique. */
