@@ -336,6 +336,7 @@ export function toResult(run: IRun): WorkflowResult {
 	const nodes: Record<string, NodeRun> = {};
 	for (const [name, taskData] of Object.entries(run.data.resultData.runData)) {
 		const last = taskData[taskData.length - 1];
+		if (!last) continue;
 		nodes[name] = {
 			outputs: (last.data?.main ?? []).map((items) => items ?? []),
 			error: last.error,

@@ -134,6 +134,9 @@ export async function startWaitingExecution(
 		const stackEntry = data.executionData!.nodeExecutionStack[0];
 		stackEntry.node.disabled = true;
 		data.waitTill = undefined;
+		// n8n drops the waiting node's own output before its webhook runs (1.x pops it; 2.x's
+		// preserveInputOverride does the same while keeping the input override).
+		data.resultData.runData[nodeName]?.pop();
 
 		const workflow = workflowOf();
 		const node = workflow.getNode(nodeName)!;

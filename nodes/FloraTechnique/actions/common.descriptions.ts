@@ -73,7 +73,7 @@ export function waitOptions({ whenWaitingFor }: { whenWaitingFor: boolean }): IN
 			name: 'binaryPropertyName',
 			type: 'string',
 			default: 'data',
-			hint: 'In the "one item per run" layout the files go into <field>_0, <field>_1, … by output position',
+			hint: 'In the "one item per run" layout the files go into data_0, data_1, … (this name, then the output position)',
 			displayOptions: { show: { download: [true] } },
 		},
 		{
@@ -163,7 +163,7 @@ export const uploadWorkspaceLocator: INodeProperties = {
 	name: 'workspace',
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
-	hint: 'Needed only when an input is binary:<property>: the file is uploaded into this workspace',
+	hint: 'Needed only when an input takes a file of the item, such as binary:data: the file is uploaded into this workspace',
 	modes: [
 		{
 			displayName: 'From List',

@@ -45,7 +45,7 @@ export function checkBinaryInput(
 	if (slotType === 'text') {
 		throw new NodeOperationError(node, `Input "${slotId}" is text and cannot take a binary file`, {
 			itemIndex,
-			description: 'Only image and video inputs take "binary:<property>".',
+			description: 'Only image and video inputs take a file of the item (binary:data).',
 		});
 	}
 	const binary = context.getInputData()[itemIndex]?.binary?.[property];

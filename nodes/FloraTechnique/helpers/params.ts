@@ -171,7 +171,7 @@ export function checkValue(
 	if (type !== undefined && !/^https?:\/\/\S+$/i.test(trimmed)) {
 		throw new NodeOperationError(context.getNode(), `Input ${input.label} is not a URL`, {
 			itemIndex,
-			description: `A ${type} input takes a public http(s) URL of the file or "binary:<property>" for a file of the item, not "${trimmed.slice(0, 80)}".`,
+			description: `A ${type} input takes a public http(s) URL of the file or "binary:" and a binary field name (like binary:data) for a file of the item, not "${trimmed.slice(0, 80)}".`,
 		});
 	}
 	return { ...input, value: trimmed };

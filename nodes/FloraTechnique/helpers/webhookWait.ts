@@ -57,6 +57,30 @@ export async function checkResumeTarget(context: IExecuteFunctions): Promise<str
 	return resumeUrl;
 }
 
+/** Where the items of a waiting execution are kept: n8n drops the waiting node's own output before its webhook runs. */
+const WAITING_ITEMS = 'floraWaitingItems';
+
+/** Keeps the items the node started with (one per input item) in the node's execution context. */
+export function rememberWaitingItems(context: IExecuteFunctions, items: INodeExecutionData[]) {
+	context.getContext('node')[WAITING_ITEMS] = items.map((item) => item.json);
+}
+
+function readWaitingItems(context: IWebhookFunctions): IDataObject[] {
+	const name = JSON.stringify(context.getNode().name);
+	const items = context.evaluateExpression(`{{ $(${name}).context.${WAITING_ITEMS} }}`, 0);
+	if (!Array.isArray(items)) {
+		throw new NodeOperationError(
+			context.getNode(),
+			'This execution holds no FLORA runs to wait for',
+			{
+				description:
+					'The execution data does not list the runs this node started. Run the workflow again.',
+			},
+		);
+	}
+	return items as IDataObject[];
+}
+
 /**
  * The webhook that resumes a waiting execution. Every callback must carry a valid FLORA
  * signature (anything else is answered 401 and changes nothing). The runs the node started
@@ -77,19 +101,16 @@ export async function resumeOnRunCallback(this: IWebhookFunctions): Promise<IWeb
 		return { noWebhookResponse: true };
 	}
 
-	const emitted = this.evaluateExpression(
-		`{{ $('${this.getNode().name.replace(/'/g, "\\'")}').all() }}`,
-		0,
-	) as unknown as INodeExecutionData[];
+	const emitted = readWaitingItems(this);
 	const client = await FloraClient.create(this);
 	const runs = await Promise.all(
 		emitted.map(async (item, itemIndex) => {
-			const runId = item.json.run_id;
-			const techniqueId = item.json.technique_id;
+			const runId = item.run_id;
+			const techniqueId = item.technique_id;
 			if (
 				typeof runId !== 'string' ||
 				typeof techniqueId !== 'string' ||
-				item.json.error !== undefined
+				item.error !== undefined
 			) {
 				return undefined;
 			}
@@ -110,7 +131,7 @@ export async function resumeOnRunCallback(this: IWebhookFunctions): Promise<IWeb
 	const output: INodeExecutionData[] = [];
 	for (const [itemIndex, entry] of runs.entries()) {
 		if (!entry) {
-			output.push({ json: emitted[itemIndex].json, pairedItem: { item: itemIndex } });
+			output.push({ json: emitted[itemIndex], pairedItem: { item: itemIndex } });
 			continue;
 		}
 		output.push(

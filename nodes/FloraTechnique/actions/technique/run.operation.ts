@@ -15,7 +15,7 @@ import {
 } from '../../helpers/params';
 import { resolveInputs } from '../../helpers/resolveInputs';
 import { claimRun, startRun } from '../../helpers/startRun';
-import { checkResumeTarget, readWaitMode } from '../../helpers/webhookWait';
+import { checkResumeTarget, readWaitMode, rememberWaitingItems } from '../../helpers/webhookWait';
 import { getTechnique } from '../../helpers/techniques';
 import { readRunEvents } from '../../helpers/wait';
 import { FloraClient } from '../../transport';
@@ -77,7 +77,7 @@ const properties: INodeProperties[] = [
 		default: { mappingMode: 'defineBelow', value: null },
 		required: true,
 		description:
-			"The technique's inputs. Image and video inputs take a public URL or binary:&lt;property&gt; to upload a file of the item.",
+			"The technique's inputs. Image and video inputs take a public URL, or binary:data (binary: and a binary field name) to upload a file of the item.",
 		typeOptions: {
 			loadOptionsDependsOn: ['technique.value'],
 			resourceMapper: {
@@ -417,6 +417,7 @@ async function startRunsAndWaitForCallbacks(
 		first.options.concurrency,
 	);
 	if (items.some((item) => typeof item.json.run_id === 'string' && item.json.error === undefined)) {
+		rememberWaitingItems(context, items);
 		await context.putExecutionToWait(new Date(Date.now() + first.options.timeoutMs));
 	}
 	return items;
