@@ -4,6 +4,8 @@
 // Usage: node e2e/assert-execution.mjs <case> <stdout-file> <exit-code> [<stderr-file>]
 //   <case> is the workflow file's base name (examples/technique-run.json -> technique-run).
 //   A case with no entry in EXPECTATIONS only has to succeed with every node ok.
+// Environment: FLORA_E2E_FILES (the folder the examples' /home/node/.n8n-files/ became) and
+// SIM_BASE_URL (the simulator, for what it received) for the file and upload cases.
 //
 // What `n8n execute --rawOutput` prints (n8n 1.123 and 2.41 alike): on stdout, the run's
 // IRun object as JSON.stringify(run, null, 2) ({ data: { resultData: { runData, error? } },
@@ -11,7 +13,9 @@
 // See log message for details.", "Execution error:" and a "=====" line before the JSON.
 // n8n 2.x also writes log lines to stdout (task broker, license SDK, the error message), so
 // the JSON has to be cut out of the text. Exits 0 when all checks pass, 1 otherwise.
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 
 const [, , caseName, stdoutFile, exitCodeArg, stderrFile] = process.argv;
 if (!caseName || !stdoutFile || exitCodeArg === undefined) {
@@ -76,11 +80,27 @@ const run = extractJsonObjects(stdout)
 function nodeRuns(name) {
 	return run?.data?.resultData?.runData?.[name] ?? [];
 }
-/** Items of a node's first output, last run. */
-function nodeItems(name) {
+/** Full items (json, binary) of a node's first output, last run. */
+function nodeFullItems(name) {
 	const runs = nodeRuns(name);
 	const last = runs[runs.length - 1];
-	return (last?.data?.main?.[0] ?? []).map((i) => i.json);
+	return last?.data?.main?.[0] ?? [];
+}
+/** Items of a node's first output, last run. */
+function nodeItems(name) {
+	return nodeFullItems(name).map((i) => i.json);
+}
+const filesDir = process.env.FLORA_E2E_FILES ?? '';
+const simRoot = (process.env.SIM_BASE_URL ?? '').replace(/\/api\/v1\/?$/, '');
+const PNG_SIGNATURE = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+/** A binary entry as n8n keeps it: inline base64 (`data`) or a reference (`id`, filesystem mode). */
+const isStoredBinary = (b) =>
+	!!b && (typeof b.id === 'string' || (typeof b.data === 'string' && b.data.length > 0));
+function noError() {
+	check(exitCode === 0, `exit code 0 (got ${exitCode})`);
+	if (!check(!!run, 'stdout holds the run as JSON')) return false;
+	check(!run.data.resultData.error, `no workflow error (${run.data.resultData.error?.message ?? 'none'})`);
+	return true;
 }
 
 const FLORA = 'FLORA Technique';
@@ -139,6 +159,59 @@ const EXPECTATIONS = {
 	},
 };
 
+Object.assign(EXPECTATIONS, {
+	'scheduled-batch': () => {
+		if (!noError()) return;
+		const prompts = nodeItems('One item per prompt');
+		check(prompts.length === 3 && prompts.every((j) => typeof j.prompt === 'string' && j.prompt && j.product_image),
+			`Split Out made 3 items with prompt and product_image (got ${prompts.length})`);
+		const flora = nodeFullItems(FLORA);
+		check(flora.length === 6, `${FLORA} produced 6 items: 3 runs × 2 images (got ${flora.length})`);
+		const runIds = new Set(flora.map((i) => i.json.run_id));
+		check(runIds.size === 3, `3 distinct runs (got ${runIds.size})`);
+		check(flora.every((i) => i.json.type === 'imageUrl' && i.json.status === 'completed'), 'every item is a completed imageUrl output');
+		check(flora.every((i) => isStoredBinary(i.binary?.data) && i.binary.data.mimeType === 'image/png'),
+			`every item carries the downloaded image as binary "data" (image/png) (${JSON.stringify(flora[0]?.binary?.data ?? null).slice(0, 160)})`);
+		const saved = nodeItems('Save the images');
+		check(saved.length === 6, `Write Files ran on 6 items (got ${saved.length})`);
+		const written = existsSync(filesDir)
+			? readdirSync(filesDir).filter((f) => /^flora-batch-\d{4}-\d{2}-\d{2}-/.test(f)).map((f) => path.join(filesDir, f))
+			: [];
+		check(written.length === 6, `6 files flora-batch-<date>-… written in ${filesDir} (got ${written.length}: ${written.map((f) => path.basename(f)).join(', ')})`);
+		check(written.every((f) => statSync(f).size > 100 && readFileSync(f).subarray(0, 8).equals(PNG_SIGNATURE)),
+			'every written file is a PNG');
+		const expected = flora.map((i) => `${i.json.run_id}-${i.binary?.data?.fileName}`).sort();
+		const names = written.map((f) => path.basename(f).replace(/^flora-batch-\d{4}-\d{2}-\d{2}-/, '')).sort();
+		check(JSON.stringify(names) === JSON.stringify(expected),
+			`the files are named flora-batch-<date>-<run_id>-<output file> (${expected.slice(0, 2).join(', ')}, …)`);
+	},
+	'image-in-binary-out': async () => {
+		if (!noError()) return;
+		const [read] = nodeFullItems('Read the product photo');
+		check(read?.binary?.data?.mimeType === 'image/png', `Read Files from Disk gave the photo as binary "data" (${read?.binary?.data?.mimeType})`);
+		const flora = nodeFullItems(FLORA);
+		check(flora.length === 2, `${FLORA} produced 2 items (hero and alternate image; got ${flora.length})`);
+		check(flora.every((i) => i.json.type === 'imageUrl' && i.json.status === 'completed') && new Set(flora.map((i) => i.json.run_id)).size === 1,
+			`one completed run, two imageUrl outputs (${flora.map((i) => `${i.json.output_id} ${i.json.type}`).join(', ')})`);
+		check(flora.every((i) => isStoredBinary(i.binary?.data) && i.binary.data.mimeType === 'image/png' && /\.png$/.test(i.binary.data.fileName ?? '')),
+			`every output item carries its image as binary "data" (${flora.map((i) => `${i.binary?.data?.fileName} ${i.binary?.data?.mimeType} ${i.binary?.data?.fileSize ?? ''}`).join('; ')})`);
+		// What the simulator received: the file, uploaded as an asset, used as the run's input.
+		const state = await fetch(`${simRoot}/_simulator/state`)
+			.then((r) => r.json())
+			.catch((e) => ({ runs: [], uploads: [], counters: {}, error: e.message }));
+		if (!check(!state.error, `the simulator's state can be read (SIM_BASE_URL=${process.env.SIM_BASE_URL ?? ''}${state.error ? `: ${state.error}` : ''})`)) return;
+		const simRun = state.runs.find((r) => r.run_id === flora[0]?.json.run_id);
+		const input = simRun?.inputs.find((i) => i.id === 'product_image');
+		check(!!input && /\/assets\/[^/]+\//.test(input.value), `the run's product_image is an uploaded asset (${input?.value})`);
+		const assetId = input?.value.match(/\/assets\/([^/]+)\//)?.[1];
+		const upload = state.uploads.find((u) => u.assetId === assetId);
+		const local = readFileSync(path.join(filesDir, 'flora', 'product.png'));
+		check(!!upload, `the simulator received the upload of asset ${assetId} (${state.counters.uploads} upload(s) in all)`);
+		check(upload?.size === local.length && upload?.sha256 === createHash('sha256').update(local).digest('hex'),
+			`the uploaded bytes are the file read from disk (${upload?.size} bytes, ${upload?.contentType}, via ${upload?.via})`);
+	},
+});
+
 function genericSuccess() {
 	check(exitCode === 0, `exit code 0 (got ${exitCode})`);
 	if (!check(!!run, 'stdout holds the run as JSON')) return;
@@ -148,7 +221,7 @@ function genericSuccess() {
 	}
 }
 
-(EXPECTATIONS[caseName] ?? genericSuccess)();
+await (EXPECTATIONS[caseName] ?? genericSuccess)();
 
 for (const p of passes) console.log(`  ok   ${p}`);
 for (const f of failures) console.log(`  FAIL ${f}`);

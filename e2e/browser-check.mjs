@@ -4,7 +4,10 @@
 // check its parameter panel, run the step from the editor, save screenshots.
 //
 // Usage: node e2e/browser-check.mjs --base-url URL --workflow-id ID --email E --password P
-//          [--screenshots DIR] [--label NAME] [--no-execute]
+//          [--v2-workflow-id ID] [--screenshots DIR] [--label NAME] [--no-execute]
+//   --workflow-id: examples/technique-run.json (a version 1 node, checked and executed);
+//   --v2-workflow-id: e2e/workflows/editor-technique-v2.json (the list picker and the
+//   schema-driven inputs, see checkTechniquePickerAndSchemaInputs).
 // Needs: FLORA_E2E_CACHE (or the default cache) with playwright-core (e2e/install-browser.sh).
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
@@ -78,27 +81,98 @@ async function checkParameterPanel(page, ndv) {
 }
 
 /**
- * Placeholder for the coming change: a technique list picker (the Technique resource
- * locator's "From list" mode, filled from the FLORA API / simulator) and input fields
- * generated from the chosen technique's input schema. Put those checks here, e.g.:
- *   - open the mode selector (data-test-id "rlc-mode-selector"), choose "From list",
- *     open the list and expect simulator techniques such as "Every Output Type";
- *   - pick one and expect its schema-driven inputs (e.g. a "Prompt" field) to appear.
- * Today it only reports which locator modes the Technique field offers.
+ * The technique list picker and the schema-driven inputs, on a FLORA Technique node at
+ * version 2 (e2e/workflows/editor-technique-v2.json: the node as added to a workflow, no
+ * technique chosen). In a page of its own:
+ *   - the Technique field is in "From list" mode; opening it lists the simulator's
+ *     techniques (FLORA's GET /techniques through the node's searchTechniques method),
+ *     "Product Shot" among them;
+ *   - typing "storyboard" in the list's search narrows it to "Storyboard to Video";
+ *   - picking "Product Shot" makes the Inputs (resource mapper) show one field per input
+ *     slot of the technique: "Scene prompt", "Product image", "Style reference".
+ * Screenshots: <label>-technique-list.png, <label>-technique-list-search.png,
+ * <label>-technique-fields.png.
  */
-async function checkTechniquePickerAndSchemaInputs(page, ndv) {
-	const selector = ndv.locator(`${tid('resource-locator-technique')} ${tid('rlc-mode-selector')}`);
-	if ((await selector.count()) === 0) {
-		console.log('  info Technique field has no mode selector (list picker checks not written yet)');
+async function checkTechniquePickerAndSchemaInputs(context) {
+	if (!args['v2-workflow-id']) {
+		check(false, 'technique picker: no --v2-workflow-id (e2e/workflows/editor-technique-v2.json not imported?)');
 		return;
 	}
-	await selector.click();
-	const options = page.locator('.el-select-dropdown__item:visible, [role="option"]:visible');
-	await options.first().waitFor({ timeout: 5000 }).catch(() => {});
-	const modes = await options.allInnerTexts().catch(() => []);
-	console.log(`  info Technique field modes: ${modes.map((m) => m.trim()).filter(Boolean).join(', ') || '(none listed)'}`);
-	await page.keyboard.press('Escape');
-	// TODO(technique picker + schema inputs): real assertions go here.
+	const page = await context.newPage();
+	page.setDefaultTimeout(30000);
+	try {
+		await page.goto(`${baseUrl}/workflow/${args['v2-workflow-id']}`);
+		const node = page.locator(`${tid('canvas-node')}[data-node-name="${FLORA_NODE}"]`);
+		await node.waitFor({ timeout: 30000 });
+		await node.dblclick();
+		const ndv = page.locator(tid('ndv'));
+		await ndv.waitFor({ timeout: 15000 });
+		const locator = ndv.locator(tid('resource-locator-technique'));
+		await locator.waitFor({ timeout: 15000 });
+
+		// The mode: "From list" (the version 2 default).
+		const modeInput = locator.locator(`${tid('rlc-mode-selector')} input`).first();
+		let mode = await modeInput.inputValue().catch(() => '');
+		if (!/list/i.test(mode)) {
+			await locator.locator(tid('rlc-mode-selector')).click();
+			await page.locator('.el-select-dropdown__item:visible, [role="option"]:visible').filter({ hasText: /From list/i }).first().click();
+			mode = await modeInput.inputValue().catch(() => '');
+		}
+		check(/From list/i.test(mode), `the Technique field is in "From list" mode (got ${JSON.stringify(mode)})`);
+
+		// Open the list: the simulator's techniques.
+		await locator.locator(tid('rlc-input')).first().click();
+		const items = page.locator(`${tid('rlc-item')}:visible`);
+		await items.first().waitFor({ timeout: 20000 });
+		await page.getByText('Product Shot', { exact: true }).first().waitFor({ timeout: 10000 }).catch(() => {});
+		const listed = (await items.allInnerTexts()).map((t) => t.trim().split('\n')[0]);
+		check(listed.length >= 5, `the list shows the simulator's techniques (${listed.length} shown: ${listed.slice(0, 6).join(', ')}, …)`);
+		check(listed.includes('Product Shot'), '"Product Shot" is in the list');
+		check(listed.includes('Storyboard to Video') || listed.length >= 20, '"Storyboard to Video" is in the list, or the list pages');
+		await page.screenshot({ path: path.join(shotsDir, `${label}-technique-list.png`) });
+
+		// Search narrows it (the query goes to FLORA).
+		const search = page.locator(`${tid('rlc-search')}:visible input, input${tid('rlc-search')}:visible`).first();
+		await search.fill('storyboard');
+		let narrowed = [];
+		for (let i = 0; i < 40; i++) {
+			narrowed = (await items.allInnerTexts().catch(() => [])).map((t) => t.trim().split('\n')[0]);
+			if (narrowed.length > 0 && narrowed.length < listed.length && narrowed.every((t) => /storyboard/i.test(t))) break;
+			await page.waitForTimeout(250);
+		}
+		check(
+			narrowed.length > 0 && narrowed.length < listed.length && narrowed.includes('Storyboard to Video'),
+			`searching "storyboard" narrows the list to ${JSON.stringify(narrowed)}`,
+		);
+		await page.screenshot({ path: path.join(shotsDir, `${label}-technique-list-search.png`) });
+
+		// Pick "Product Shot".
+		await search.fill('Product Shot');
+		const productShot = items.filter({ hasText: /^\s*Product Shot/ }).first();
+		await productShot.waitFor({ timeout: 15000 });
+		await productShot.click();
+		const value = await locator.locator(tid('rlc-input')).first().inputValue().catch(() => '');
+		check(/Product Shot/.test(value), `"Product Shot" is picked (the field shows ${JSON.stringify(value)})`);
+
+		// The inputs from the technique's schema.
+		const params = ndv.locator(tid('node-parameters'));
+		let text = '';
+		for (let i = 0; i < 60; i++) {
+			text = await params.innerText().catch(() => '');
+			if (/Scene prompt/.test(text) && /Product image/.test(text)) break;
+			await page.waitForTimeout(250);
+		}
+		for (const field of ['Scene prompt', 'Product image', 'Style reference']) {
+			check(text.includes(field), `the Inputs show the technique's field "${field}"`);
+		}
+		await page.waitForTimeout(300);
+		await page.screenshot({ path: path.join(shotsDir, `${label}-technique-fields.png`) });
+	} catch (e) {
+		check(false, `technique picker check aborted: ${e.message.split('\n')[0]}`);
+		await page.screenshot({ path: path.join(shotsDir, `${label}-technique-picker-failure.png`) }).catch(() => {});
+	} finally {
+		await page.close();
+	}
 }
 
 /** Run the node from the editor ("Execute step") and expect its 5 output items. */
@@ -158,12 +232,12 @@ async function main() {
 		check(true, 'the node details view opened');
 		await checkParameterPanel(page, ndv);
 		await page.screenshot({ path: path.join(shotsDir, `${label}-flora-technique.png`) });
-		await checkTechniquePickerAndSchemaInputs(page, ndv);
 
 		if (!args['no-execute']) {
 			await checkExecuteStep(page, ndv);
 			await page.screenshot({ path: path.join(shotsDir, `${label}-flora-technique-executed.png`) });
 		}
+		await checkTechniquePickerAndSchemaInputs(context);
 		const relevant = pageErrors.filter((m) => /flora/i.test(m));
 		check(relevant.length === 0, `no page errors mentioning FLORA (${relevant.join(' | ') || 'none'})`);
 		if (pageErrors.length) console.log(`  info ${pageErrors.length} other page error(s): ${pageErrors.slice(0, 3).join(' | ')}`);

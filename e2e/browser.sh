@@ -7,13 +7,17 @@
 #                                                       (package, credential, workflows)
 #   e2e/browser.sh [--version 2.41.1]                   standalone: builds, starts the
 #                                                       simulator and prepares a folder
+#   e2e/browser.sh ... --user-folder DIR --base-url URL an n8n already started on that
+#                                                       folder with the owner set up (run.sh)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 VERSION="$N8N_V2"
 USER_FOLDER=""
+BASE=""
 while (($#)); do
 	case "$1" in
+		--base-url) BASE="${2%/}"; shift 2 ;;
 		--version) VERSION="$2"; shift 2 ;;
 		--user-folder) USER_FOLDER="$2"; shift 2 ;;
 		*) die "unknown argument $1" ;;
@@ -50,16 +54,20 @@ fi
 
 WORKFLOW_ID="$(awk -F'\t' '$1 == "technique-run" { print $2 }' "$USER_FOLDER/workflows/index.tsv")"
 [[ -n "$WORKFLOW_ID" ]] || die "examples/technique-run.json was not imported"
+V2_WORKFLOW_ID="$(awk -F'\t' '$1 == "editor-technique-v2" { print $2 }' "$USER_FOLDER/workflows/index.tsv")"
 
 t0=$(date +%s)
-PORT="$(free_port)"
-start_n8n "$VERSION" "$USER_FOLDER" "$PORT" "$USER_FOLDER/n8n-start.log"
-BASE="http://127.0.0.1:$PORT"
-setup_owner "$BASE"
-echo "  n8n $VERSION editor at $BASE ready with an owner in $(( $(date +%s) - t0 ))s"
+if [[ -z "$BASE" ]]; then
+	PORT="$(free_port)"
+	start_n8n "$VERSION" "$USER_FOLDER" "$PORT" "$USER_FOLDER/n8n-start.log"
+	BASE="http://127.0.0.1:$PORT"
+	setup_owner "$BASE"
+	echo "  n8n $VERSION editor at $BASE ready with an owner in $(( $(date +%s) - t0 ))s"
+fi
 
 set +e
 node "$E2E_DIR/browser-check.mjs" --base-url "$BASE" --workflow-id "$WORKFLOW_ID" \
+	${V2_WORKFLOW_ID:+--v2-workflow-id "$V2_WORKFLOW_ID"} \
 	--email "$OWNER_EMAIL" --password "$OWNER_PASSWORD" \
 	--screenshots "${FLORA_E2E_SCREENSHOTS:-$E2E_DIR/screenshots}" --label "n8n-$VERSION"
 rc=$?

@@ -120,7 +120,9 @@ JSON
 start_simulator() {
 	local logfile="$1" port="${2:-0}"
 	[[ -f "$REPO_ROOT/simulator/cli.ts" ]] || die "simulator/cli.ts is missing"
-	(cd "$REPO_ROOT" && exec setsid npx tsx simulator/cli.ts --port "$port" --time-scale "${FLORA_E2E_TIME_SCALE:-10}") >"$logfile" 2>&1 &
+	# --allow-insecure-callbacks: the simulator may call back http://127.0.0.1 (a started n8n's
+	# resume URLs and FLORA Trigger URLs); FLORA itself only calls public HTTPS addresses.
+	(cd "$REPO_ROOT" && exec setsid npx tsx simulator/cli.ts --port "$port" --time-scale "${FLORA_E2E_TIME_SCALE:-10}" --allow-insecure-callbacks) >"$logfile" 2>&1 &
 	SIM_PID=$!
 	local i
 	for ((i = 0; i < 120; i++)); do
@@ -163,6 +165,11 @@ n8n_env() {
 	export DB_SQLITE_POOL_SIZE=2
 	export N8N_SECURE_COOKIE=false
 	export GENERIC_TIMEZONE=UTC
+	# Files the example workflows read and write (Read/Write Files from Disk). n8n 2.x only
+	# allows ~/.n8n-files by default; the examples name /home/node/.n8n-files/… (the Docker
+	# image's), which prepare_workflows rewrites to this folder.
+	export N8N_RESTRICT_FILE_ACCESS_TO="$user_folder/files"
+	mkdir -p "$user_folder/files"
 	unset N8N_CUSTOM_EXTENSIONS
 	if [[ "$version" == 1.* ]]; then
 		# 1.x: task runners are off by default; say so to silence the deprecation notice.
@@ -187,32 +194,53 @@ write_credentials_file() {
 	local file="$1"
 	node -e '
 		const [file, baseUrl, apiKey, webhookSecret] = process.argv.slice(1);
+		// allowHttpCallbacksForTests: the node may hand FLORA an http:// resume URL (n8n on
+		// http://127.0.0.1); a hidden credential field only tests set.
 		const creds = [{ id: "flora-demo", name: "FLORA account", type: "floraApi",
-			data: { apiKey, baseUrl, webhookSecret } }];
+			data: { apiKey, baseUrl, webhookSecret, allowHttpCallbacksForTests: true } }];
 		require("fs").writeFileSync(file, JSON.stringify(creds, null, 2));
 	' "$file" "$SIM_BASE_URL" "$SIM_API_KEY" "$SIM_WEBHOOK_SECRET"
 }
 
-# prepare_workflows OUTDIR FILE...: copy workflow files into OUTDIR, giving each an id
-# (kept if it has one; else a stable one from its file name) and writing OUTDIR/index.tsv
-# with "case<TAB>id<TAB>name" per workflow.
+# prepare_workflows OUTDIR FILES_DIR FILE...: copy workflow files into OUTDIR, giving each an
+# id (kept if it has one; else a stable one from its file name) and writing OUTDIR/index.tsv
+# with "case<TAB>id<TAB>name" per workflow. Paths under /home/node/.n8n-files/ (where the
+# examples read and write files) become paths under FILES_DIR.
 prepare_workflows() {
-	local outdir="$1"; shift
+	local outdir="$1" filesdir="$2"; shift 2
 	mkdir -p "$outdir"
 	node -e '
 		const fs = require("fs"), path = require("path"), crypto = require("crypto");
-		const [outdir, ...files] = process.argv.slice(1);
+		const [outdir, filesdir, ...files] = process.argv.slice(1);
 		const rows = [];
 		for (const file of files) {
 			const caseName = path.basename(file, ".json");
-			const wf = JSON.parse(fs.readFileSync(file, "utf8"));
+			const text = fs.readFileSync(file, "utf8").split("/home/node/.n8n-files/").join(filesdir.replace(/\/+$/, "") + "/");
+			const wf = JSON.parse(text);
 			if (!wf.id) wf.id = "e2e" + crypto.createHash("sha1").update(caseName).digest("hex").slice(0, 13);
 			if (wf.active === undefined) wf.active = false;
 			fs.writeFileSync(path.join(outdir, caseName + ".json"), JSON.stringify(wf, null, 2));
 			rows.push([caseName, wf.id, wf.name].join("\t"));
 		}
 		fs.writeFileSync(path.join(outdir, "index.tsv"), rows.join("\n") + "\n");
-	' "$outdir" "$@"
+	' "$outdir" "$filesdir" "$@"
+}
+
+# write_product_png FILE: a small valid PNG (a 64x64 gradient) for examples/image-in-binary-out.
+write_product_png() {
+	mkdir -p "$(dirname "$1")"
+	node -e '
+		const zlib = require("zlib"), fs = require("fs");
+		const w = 64, h = 64, raw = Buffer.alloc((w * 3 + 1) * h);
+		for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+			const o = y * (w * 3 + 1) + 1 + x * 3; raw[o] = 4 * x; raw[o + 1] = 4 * y; raw[o + 2] = 180;
+		}
+		const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
+		const crc = (b) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+		const chunk = (type, data) => { const len = Buffer.alloc(4); len.writeUInt32BE(data.length); const td = Buffer.concat([Buffer.from(type), data]); const c = Buffer.alloc(4); c.writeUInt32BE(crc(td)); return Buffer.concat([len, td, c]); };
+		const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
+		fs.writeFileSync(process.argv[1], Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", zlib.deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]));
+	' "$1"
 }
 
 # setup_instance VERSION USER_FOLDER STAGE: package, credential and workflows in place.
@@ -228,11 +256,75 @@ setup_instance() {
 		tail -30 "$user_folder/import-credentials.log" >&2; die "import:credentials did not import the credential"; }
 	local files=("$REPO_ROOT"/examples/*.json)
 	[[ "${FLORA_E2E_OWN_WORKFLOWS:-1}" == 1 ]] && files+=("$E2E_DIR"/workflows/*.json)
-	prepare_workflows "$user_folder/workflows" "${files[@]}"
+	# Workflows a caller generated for this instance (run.sh: the Webhook twin of an example).
+	[[ -d "$user_folder/extra-workflows" ]] && files+=("$user_folder"/extra-workflows/*.json)
+	prepare_workflows "$user_folder/workflows" "$user_folder/files" "${files[@]}"
+	write_product_png "$user_folder/files/flora/product.png"
 	n8n_cli "$version" import:workflow --separate --input="$user_folder/workflows" \
 		>"$user_folder/import-workflows.log" 2>&1 || { tail -30 "$user_folder/import-workflows.log" >&2; die "import:workflow failed"; }
 	grep -q 'Successfully imported' "$user_folder/import-workflows.log" || {
 		tail -30 "$user_folder/import-workflows.log" >&2; die "import:workflow did not import"; }
+}
+
+# ---------------------------------------------------------------------------
+# Cases that need a started n8n (e2e/served-check.mjs)
+# ---------------------------------------------------------------------------
+
+# Workflows `n8n execute` skips. Those that only make sense in a started n8n (a wait resumed
+# by FLORA's callback, a trigger FLORA calls): run.sh checks them against `n8n start`. And
+# e2e/workflows/editor-technique-v2.json: an unconfigured node for the editor check only.
+SERVED_CASES=" long-video-webhook long-video-webhook-hook trigger-pattern editor-technique-v2 "
+is_served_case() { [[ "$SERVED_CASES" == *" $1 "* ]]; }
+
+# The path of the Webhook trigger that starts the long-video-webhook twin.
+LONG_VIDEO_HOOK_PATH="flora-e2e-long-video"
+
+# make_webhook_twin IN OUT PATH: the workflow with its Manual Trigger replaced by a Webhook
+# trigger (POST /webhook/PATH, answered at once), so that a started n8n runs it in production
+# mode when called. Prints "id<TAB>name".
+make_webhook_twin() {
+	node -e '
+		const fs = require("fs"), crypto = require("crypto");
+		const [input, output, hookPath] = process.argv.slice(1);
+		const wf = JSON.parse(fs.readFileSync(input, "utf8"));
+		const manual = wf.nodes.find((n) => n.type === "n8n-nodes-base.manualTrigger");
+		if (!manual) throw new Error(input + " has no Manual Trigger");
+		const hookName = "Webhook (e2e)";
+		Object.assign(manual, {
+			name: hookName, type: "n8n-nodes-base.webhook", typeVersion: 2,
+			parameters: { httpMethod: "POST", path: hookPath, responseMode: "onReceived", options: {} },
+			webhookId: "0d1f3a52-7c4e-4b8a-9f6d-e2e000000001",
+		});
+		const oldName = Object.keys(wf.connections).find((k) => !wf.nodes.some((n) => n.name === k));
+		if (oldName) { wf.connections[hookName] = wf.connections[oldName]; delete wf.connections[oldName]; }
+		wf.name = wf.name + " (e2e: Webhook trigger)";
+		wf.id = "e2e" + crypto.createHash("sha1").update(require("path").basename(output)).digest("hex").slice(0, 13);
+		wf.active = false;
+		fs.writeFileSync(output, JSON.stringify(wf, null, 2));
+		console.log(wf.id + "\t" + wf.name);
+	' "$1" "$2" "$3"
+}
+
+# activate_workflow VERSION ID: make a workflow active for the next `n8n start`.
+# n8n 1.x: update:workflow --active=true. n8n 2.x has no "active" flag any more: a workflow
+# runs in production once a version of it is published (publish:workflow).
+activate_workflow() {
+	local version="$1" id="$2"
+	if [[ "$version" == 1.* ]]; then
+		n8n_cli "$version" update:workflow --id="$id" --active=true
+	else
+		n8n_cli "$version" publish:workflow --id="$id"
+	fi
+}
+
+# webhook_id_of WORKFLOW_FILE NODE_TYPE: the webhookId of the first node of that type.
+webhook_id_of() {
+	node -e '
+		const wf = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		const node = wf.nodes.find((n) => n.type === process.argv[2]);
+		if (!node?.webhookId) process.exit(1);
+		console.log(node.webhookId);
+	' "$1" "$2"
 }
 
 # ---------------------------------------------------------------------------
@@ -286,8 +378,15 @@ start_n8n() {
 setup_owner() {
 	local base="$1" body code
 	body="$(node -e 'console.log(JSON.stringify({email: process.argv[1], firstName: "Flora", lastName: "Owner", password: process.argv[2]}))' "$OWNER_EMAIL" "$OWNER_PASSWORD")"
-	code="$(curl -s -o /tmp/flora-e2e-owner.$$ -w '%{http_code}' -X POST -H 'content-type: application/json' \
-		--data "$body" "$base/rest/owner/setup")"
+	# n8n 1.123 answers /healthz/readiness before its REST routes are mounted: a 404 for a
+	# few seconds after start means "not yet".
+	local i
+	for ((i = 0; i < 120; i++)); do
+		code="$(curl -s -o /tmp/flora-e2e-owner.$$ -w '%{http_code}' -X POST -H 'content-type: application/json' \
+			--data "$body" "$base/rest/owner/setup")"
+		[[ "$code" == 404 ]] || break
+		sleep 0.5
+	done
 	if [[ "$code" == 200 ]]; then rm -f /tmp/flora-e2e-owner.$$; return 0; fi
 	# Already set up? Then logging in works.
 	code="$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' \

@@ -48,35 +48,51 @@ stage_package "$WORK/package"
 start_simulator "$WORK/simulator.log"
 log "simulator at $SIM_BASE_URL"
 
-run_version() {
-	local v="$1" uf="$WORK/n8n-$v" t0 rc case id name failed=0
-	t0=$(date +%s)
-	mkdir -p "$uf"
-	echo
-	echo "=== n8n $v ($("$(n8n_node_bin "$v")" --version)) ==="
-	setup_instance "$v" "$uf" "$WORK/package"
-	echo "  imported the credential and $(wc -l <"$uf/workflows/index.tsv") workflow(s) ($(( $(date +%s) - t0 ))s)"
-	while IFS=$'\t' read -r case id name; do
-		[[ -n "$case" ]] || continue
-		local t1; t1=$(date +%s)
+# The cases that need a started n8n (e2e/served-check.mjs), then the editor check, against
+# one `n8n start` of version $1 with user folder $2.
+served_cases() {
+	local v="$1" uf="$2" t1 rc failed=0 port base twin_id trigger_id long_id trigger_hook
+	t1=$(date +%s)
+	long_id="$(awk -F'\t' '$1 == "long-video-webhook" { print $2 }' "$uf/workflows/index.tsv")"
+	trigger_id="$(awk -F'\t' '$1 == "trigger-pattern" { print $2 }' "$uf/workflows/index.tsv")"
+	twin_id="$(awk -F'\t' '$1 == "long-video-webhook-hook" { print $2 }' "$uf/workflows/index.tsv")"
+	[[ -n "$long_id" && -n "$twin_id" && -n "$trigger_id" ]] || { echo "  FAIL examples long-video-webhook / trigger-pattern not imported"; echo "FAIL n8n $v served-setup" >>"$WORK/results"; return 1; }
+	(
+		n8n_env "$v" "$uf"
+		set -e
+		activate_workflow "$v" "$twin_id"
+		activate_workflow "$v" "$trigger_id"
+	) >"$uf/activate.log" 2>&1 || { tail -20 "$uf/activate.log"; echo "FAIL n8n $v served-setup" >>"$WORK/results"; return 1; }
+	trigger_hook="$(webhook_id_of "$uf/workflows/trigger-pattern.json" n8n-nodes-flora.floraTrigger)/flora"
+	port="$(free_port)"
+	start_n8n "$v" "$uf" "$port" "$uf/n8n-start.log"
+	base="http://127.0.0.1:$port"
+	setup_owner "$base"
+	echo "- n8n start on $base with the twin of long-video-webhook ($twin_id) and trigger-pattern ($trigger_id) active ($(( $(date +%s) - t1 ))s)"
+
+	local case args
+	for case in long-video-webhook trigger-pattern; do
+		t1=$(date +%s)
+		args=(--base-url "$base" --sim-url "$SIM_BASE_URL" --email "$OWNER_EMAIL" --password "$OWNER_PASSWORD"
+			--n8n-dir "$(n8n_dir "$v")/node_modules/n8n")
+		if [[ $case == long-video-webhook ]]; then
+			args+=(--workflow-id "$twin_id" --hook-path "$LONG_VIDEO_HOOK_PATH")
+		else
+			args+=(--workflow-id "$trigger_id" --trigger-path "$trigger_hook")
+		fi
 		set +e
-		(n8n_env "$v" "$uf" && n8n_cli "$v" execute --id "$id" --rawOutput) \
-			>"$uf/$case.stdout" 2>"$uf/$case.stderr"
+		node "$E2E_DIR/served-check.mjs" "$case" "${args[@]}" >"$uf/$case.check" 2>&1
 		rc=$?
 		set -e
-		echo "- $case (workflow $id, \"$name\"): exit $rc, $(( $(date +%s) - t1 ))s"
-		if node "$E2E_DIR/assert-execution.mjs" "$case" "$uf/$case.stdout" "$rc" "$uf/$case.stderr"; then
-			echo "PASS n8n $v $case" >>"$WORK/results"
-		else
-			echo "FAIL n8n $v $case" >>"$WORK/results"
-			failed=1
-		fi
-	done <"$uf/workflows/index.tsv"
+		echo "- $case (started n8n): $([[ $rc == 0 ]] && echo PASS || echo FAIL), $(( $(date +%s) - t1 ))s"
+		cat "$uf/$case.check"
+		if [[ $rc == 0 ]]; then echo "PASS n8n $v $case" >>"$WORK/results"; else echo "FAIL n8n $v $case" >>"$WORK/results"; failed=1; fi
+	done
 
 	if [[ "$v" != 1.* && "$BROWSER" != 0 ]]; then
 		if [[ -x "${FLORA_E2E_CHROMIUM:-/usr/bin/chromium}" ]]; then
 			echo "- editor in Chromium"
-			if "$E2E_DIR/browser.sh" --version "$v" --user-folder "$uf"; then
+			if "$E2E_DIR/browser.sh" --version "$v" --user-folder "$uf" --base-url "$base"; then
 				echo "PASS n8n $v editor" >>"$WORK/results"
 			else
 				echo "FAIL n8n $v editor" >>"$WORK/results"
@@ -89,6 +105,42 @@ run_version() {
 			echo "- editor in Chromium: SKIPPED (no /usr/bin/chromium; run e2e/install-browser.sh)"
 		fi
 	fi
+	stop_group "$N8N_START_PID"
+	N8N_START_PID=""
+	return $failed
+}
+
+run_version() {
+	local v="$1" uf="$WORK/n8n-$v" t0 rc case id name failed=0
+	t0=$(date +%s)
+	N8N_START_PID=""
+	trap '[[ -n "${N8N_START_PID:-}" ]] && stop_group "$N8N_START_PID"' EXIT
+	mkdir -p "$uf/extra-workflows"
+	make_webhook_twin "$REPO_ROOT/examples/long-video-webhook.json" \
+		"$uf/extra-workflows/long-video-webhook-hook.json" "$LONG_VIDEO_HOOK_PATH" >/dev/null
+	echo
+	echo "=== n8n $v ($("$(n8n_node_bin "$v")" --version)) ==="
+	setup_instance "$v" "$uf" "$WORK/package"
+	echo "  imported the credential and $(wc -l <"$uf/workflows/index.tsv") workflow(s) ($(( $(date +%s) - t0 ))s)"
+	while IFS=$'\t' read -r case id name; do
+		[[ -n "$case" ]] || continue
+		is_served_case "$case" && continue
+		local t1; t1=$(date +%s)
+		set +e
+		(n8n_env "$v" "$uf" && n8n_cli "$v" execute --id "$id" --rawOutput) \
+			>"$uf/$case.stdout" 2>"$uf/$case.stderr"
+		rc=$?
+		set -e
+		echo "- $case (workflow $id, \"$name\"): exit $rc, $(( $(date +%s) - t1 ))s"
+		if FLORA_E2E_FILES="$uf/files" node "$E2E_DIR/assert-execution.mjs" "$case" "$uf/$case.stdout" "$rc" "$uf/$case.stderr"; then
+			echo "PASS n8n $v $case" >>"$WORK/results"
+		else
+			echo "FAIL n8n $v $case" >>"$WORK/results"
+			failed=1
+		fi
+	done <"$uf/workflows/index.tsv"
+
+	served_cases "$v" "$uf" || failed=1
 
 	local took=$(( $(date +%s) - t0 ))
 	if [[ $failed == 0 ]]; then

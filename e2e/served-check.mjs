@@ -1,0 +1,242 @@
+#!/usr/bin/env node
+// Cases that need a started n8n (`n8n start` on a loopback port, WEBHOOK_URL set to it) and
+// the FLORA simulator calling it back (started with --allow-insecure-callbacks):
+//
+//   long-video-webhook  examples/long-video-webhook.json, its Manual Trigger swapped for a
+//                       Webhook trigger (an active twin). The execution is started by calling
+//                       that webhook; FLORA Technique (Wait By: Webhook) starts the run with
+//                       the execution's resume URL as callback_url and the execution waits;
+//                       the simulator's signed callback resumes it. Checks: the execution was
+//                       seen "waiting", ends "success", FLORA Technique's output is the run's
+//                       outputs, Edit Fields ran on it, nothing polled the run while waiting,
+//                       the callback was answered 200.
+//   trigger-pattern     examples/trigger-pattern.json, active. A run is started on the
+//                       simulator directly with callback_url = the FLORA Trigger's production
+//                       URL. Checks: one execution with the event and the run's outputs; the
+//                       same delivery posted again starts no second execution; a forged call
+//                       is answered 401 and starts nothing.
+//
+// Usage: node e2e/served-check.mjs CASE --base-url URL --sim-url URL --workflow-id ID
+//          --email E --password P --n8n-dir DIR [--hook-path PATH] [--trigger-path PATH]
+// Prints "ok"/"FAIL" lines; exits 0 when every check passed.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const [, , caseName, ...argv] = process.argv;
+const args = {};
+for (let i = 0; i < argv.length; i += 2) args[argv[i].replace(/^--/, '')] = argv[i + 1];
+const base = String(args['base-url'] ?? '').replace(/\/+$/, '');
+const simApi = String(args['sim-url'] ?? '').replace(/\/+$/, ''); // …/api/v1
+const simRoot = simApi.replace(/\/api\/v1$/, '');
+const apiKey = process.env.SIM_API_KEY || 'sk_test_flora_simulator';
+const { parse: parseFlatted } = createRequire(path.join(args['n8n-dir'], 'package.json'))('flatted');
+
+const FLORA = 'FLORA Technique';
+const failures = [];
+function check(ok, message) {
+	console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${message}`);
+	if (!ok) failures.push(message);
+	return ok;
+}
+function info(message) {
+	console.log(`  info ${message}`);
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ----------------------------------------------------------------------------- n8n REST
+let cookie = '';
+async function login() {
+	const res = await fetch(`${base}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ emailOrLdapLoginId: args.email, email: args.email, password: args.password }),
+	});
+	if (!res.ok) throw new Error(`login answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+	cookie = (res.headers.getSetCookie?.() ?? [res.headers.get('set-cookie')])
+		.filter(Boolean)
+		.map((c) => c.split(';')[0])
+		.join('; ');
+}
+async function rest(pathAndQuery) {
+	const res = await fetch(`${base}/rest${pathAndQuery}`, { headers: { cookie, accept: 'application/json' } });
+	const text = await res.text();
+	if (!res.ok) throw new Error(`GET /rest${pathAndQuery} answered ${res.status}: ${text.slice(0, 200)}`);
+	return JSON.parse(text).data;
+}
+/** The workflow's executions, newest first: [{ id, status, mode, finished, ... }]. */
+async function executionsOf(workflowId) {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const data = await rest(`/executions?filter=${filter}&limit=20`);
+	return (data.results ?? data ?? []).map((e) => ({ ...e, id: String(e.id) }));
+}
+/** One execution with its run data ({ status, data: IRunExecutionData }). */
+async function execution(id) {
+	const e = await rest(`/executions/${id}`);
+	return { ...e, data: typeof e.data === 'string' ? parseFlatted(e.data) : e.data };
+}
+function itemsOf(exec, node) {
+	const runs = exec.data?.resultData?.runData?.[node] ?? [];
+	return (runs.at(-1)?.data?.main?.[0] ?? []).map((item) => item.json);
+}
+
+// ----------------------------------------------------------------------------- simulator
+async function simState() {
+	const res = await fetch(`${simRoot}/_simulator/state?include=requests`);
+	return await res.json();
+}
+async function until(what, fn, { timeoutMs = 60000, everyMs = 250 } = {}) {
+	const start = Date.now();
+	for (;;) {
+		const value = await fn();
+		if (value) return value;
+		if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+		await sleep(everyMs);
+	}
+}
+
+// ----------------------------------------------------------------------------- cases
+async function longVideoWebhook() {
+	const workflowId = args['workflow-id'];
+	const before = new Set((await executionsOf(workflowId)).map((e) => e.id));
+	const t0 = Date.now();
+	const hook = await fetch(`${base}/webhook/${args['hook-path']}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ from: 'e2e' }),
+	});
+	check(hook.ok, `the Webhook trigger of the twin answered ${hook.status}`);
+	const started = await until('the execution to appear', async () =>
+		(await executionsOf(workflowId)).find((e) => !before.has(e.id)),
+	);
+	const id = started.id;
+	info(`execution ${id} (mode ${started.mode})`);
+
+	// Watch it: it must wait (no worker held) and then end.
+	const seen = new Set();
+	const final = await until(
+		'the execution to end',
+		async () => {
+			const e = (await executionsOf(workflowId)).find((x) => x.id === id);
+			if (e) seen.add(e.status);
+			return e && ['success', 'error', 'crashed', 'canceled'].includes(e.status) ? e : undefined;
+		},
+		{ timeoutMs: 90000, everyMs: 200 },
+	);
+	info(`statuses seen: ${[...seen].join(' → ')} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+	check(seen.has('waiting'), 'the execution was "waiting" for FLORA’s callback');
+	const exec = await execution(id);
+	const error = exec.data?.resultData?.error;
+	check(final.status === 'success', `the execution ended "success" (got "${final.status}"${error ? `: ${error.message}` : ''})`);
+
+	const state = await simState();
+	const runs = state.runs.filter((r) => r.callbackUrl && r.callbackUrl.startsWith(`${base}/webhook-waiting/${id}`));
+	check(runs.length === 1, `one FLORA run was started with this execution's resume URL as callback_url (${runs[0]?.callbackUrl ?? 'none'})`);
+	const run = runs[0];
+	if (!run) return;
+	check(run.technique_id === 'tech_storyboard_to_video', `the run is Storyboard to Video (${run.technique_id})`);
+	const deliveries = state.webhookDeliveries.filter((d) => d.runId === run.run_id);
+	check(
+		deliveries.length >= 1 && deliveries[0].status === 200,
+		`the simulator's signed callback was answered 200 (got ${deliveries.map((d) => d.status ?? d.error).join(', ') || 'no delivery'})`,
+	);
+	const reads = state.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/runs/${run.run_id}`));
+	check(
+		reads.every((r) => r.receivedAt >= deliveries[0]?.attemptedAt),
+		`nothing read the run while the execution waited (${reads.length} read(s), all after the callback)`,
+	);
+
+	const flora = itemsOf(exec, FLORA);
+	check(flora.length === 1, `${FLORA} output 1 item (one item per run; got ${flora.length})`);
+	const item = flora[0] ?? {};
+	check(item.run_id === run.run_id && item.status === 'completed', `${FLORA}'s item is run ${run.run_id}, completed (got ${item.run_id}, ${item.status})`);
+	const types = (item.outputs ?? []).map((o) => o.type);
+	check(JSON.stringify(types) === JSON.stringify(['videoUrl', 'audioUrl']), `${FLORA}'s item carries the run's outputs videoUrl, audioUrl (got ${types.join(', ')})`);
+	check(
+		(item.outputs ?? []).every((o) => o.url === run.outputs?.find((r) => r.output_id === o.output_id)?.url),
+		`the output URLs are the run's (${(item.outputs ?? []).map((o) => o.url).join(', ')})`,
+	);
+	const edit = itemsOf(exec, 'Edit Fields');
+	check(
+		edit.length === 1 && edit[0].run === run.run_id && /\.mp4$/.test(edit[0].video_url ?? '') && /\.mp3$/.test(edit[0].soundtrack_url ?? ''),
+		`Edit Fields ran after the resume with run, video_url and soundtrack_url (${JSON.stringify(edit[0] ?? null)})`,
+	);
+}
+
+async function triggerPattern() {
+	const workflowId = args['workflow-id'];
+	const triggerUrl = `${base}/webhook/${args['trigger-path']}`;
+	const before = (await executionsOf(workflowId)).length;
+
+	// A forged call: refused, nothing runs.
+	const forged = await fetch(triggerUrl, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'flora-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` },
+		body: JSON.stringify({ id: 'whd_forged', type: 'run.completed', data: { run_id: 'run_forged' } }),
+	});
+	check(forged.status === 401, `a call with a forged signature is answered 401 (got ${forged.status})`);
+
+	// A run started on FLORA (the simulator) directly, calling the trigger when it ends.
+	const start = await fetch(`${simApi}/techniques/tech_voiceover/runs`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+		body: JSON.stringify({
+			inputs: [{ id: 'script', type: 'text', value: 'Spring collection, now in stores.' }],
+			mode: 'async',
+			callback_url: triggerUrl,
+		}),
+	});
+	const started = await start.json();
+	if (!check(start.status === 201 || start.status === 200 || start.status === 202, `the simulator started a run with callback_url ${triggerUrl} (HTTP ${start.status})`)) {
+		info(JSON.stringify(started).slice(0, 300));
+		return;
+	}
+	const runId = started.run_id ?? started.technique_run_id;
+	info(`run ${runId}`);
+	const delivery = await until(
+		'the callback to be answered',
+		async () => (await simState()).webhookDeliveries.find((d) => d.runId === runId && d.status !== null),
+		{ timeoutMs: 30000 },
+	);
+	check(delivery.status === 200, `the trigger answered FLORA's signed callback 200 (got ${delivery.status ?? delivery.error})`);
+
+	const exec = await until('the trigger execution to end', async () => {
+		const list = (await executionsOf(workflowId)).filter((e) => ['success', 'error', 'crashed'].includes(e.status));
+		return list.length > before ? list[0] : undefined;
+	});
+	check(exec.status === 'success', `the trigger workflow ran to "success" (got "${exec.status}", mode ${exec.mode})`);
+	const full = await execution(exec.id);
+	const [event] = itemsOf(full, 'FLORA Trigger');
+	check(
+		event?.event === 'run.completed' && event?.run_id === runId && event?.delivery_id === delivery.deliveryId,
+		`FLORA Trigger output the event run.completed for run ${runId}, delivery ${delivery.deliveryId} (got ${event?.event}, ${event?.run_id}, ${event?.delivery_id})`,
+	);
+	const outputs = event?.run?.outputs ?? [];
+	check(
+		event?.run?.technique_id === 'tech_voiceover' && outputs.length === 1 && outputs[0].type === 'audioUrl' && /^https?:\/\//.test(outputs[0].url ?? ''),
+		`the item carries the run with its outputs (technique ${event?.run?.technique_id}, outputs ${outputs.map((o) => `${o.type} ${o.url}`).join(', ') || 'none'}${event?.run_error ? `, run_error ${event.run_error}` : ''})`,
+	);
+	const [edit] = itemsOf(full, 'Edit Fields');
+	check(
+		edit?.event === 'run.completed' && edit?.run === runId && Array.isArray(edit?.output_urls) && edit.output_urls[0] === outputs[0]?.url,
+		`Edit Fields got event, run and output_urls (${JSON.stringify(edit ?? null)})`,
+	);
+
+	// The same delivery again (FLORA delivers at least once): answered, nothing runs.
+	const headers = Object.fromEntries(Object.entries(delivery.headers).filter(([k]) => k.toLowerCase() !== 'content-length'));
+	const again = await fetch(triggerUrl, { method: 'POST', headers, body: delivery.body });
+	const againBody = await again.text();
+	check(again.status === 200, `the same delivery posted again is answered 200 (got ${again.status}: ${againBody.slice(0, 120)})`);
+	await sleep(2000);
+	const after = await executionsOf(workflowId);
+	check(after.length === before + 1, `still exactly one execution of the trigger workflow (got ${after.length - before})`);
+}
+
+const CASES = { 'long-video-webhook': longVideoWebhook, 'trigger-pattern': triggerPattern };
+try {
+	if (!CASES[caseName]) throw new Error(`unknown case ${caseName}`);
+	await login();
+	await CASES[caseName]();
+} catch (e) {
+	check(false, `${caseName} aborted: ${e.message}`);
+}
+process.exit(failures.length ? 1 : 0);
