@@ -300,7 +300,9 @@ async function hintRunCost(
 		output.map((item) => item.json.run_id).filter((runId) => typeof runId === 'string'),
 	);
 	if (runs.size === 0) return;
-	const technique = await getTechnique(client, techniqueIdOrSlug);
+	// A hint is a courtesy: a technique that could not be read (an item's error says why) gets none.
+	const technique = await getTechnique(client, techniqueIdOrSlug).catch(() => undefined);
+	if (!technique) return;
 	const charged = new Map<unknown, number>();
 	for (const item of output) {
 		if (typeof item.json.charged_cost === 'number')
