@@ -1,23 +1,16 @@
 /*
  * The demo: starts the bundled FLORA simulator, runs examples/technique-run.json through
  * n8n's engine with this package loaded (no API key needed), prints every item, and saves
- * the media outputs into demo-output/.
+ * the media outputs the node downloaded as binary data into demo-output/.
  */
-import axios from 'axios';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { Container } from '@n8n/di';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { BinaryDataService } from 'n8n-core';
 import type { IWorkflowBase } from 'n8n-workflow';
 
 import { DEFAULT_API_KEY, startSimulator } from '../simulator';
 import { runWorkflow } from '../test/harness/engine';
-
-const EXTENSIONS: Record<string, string> = {
-	'image/png': '.png',
-	'video/mp4': '.mp4',
-	'audio/mpeg': '.mp3',
-	'application/pdf': '.pdf',
-};
 
 async function main() {
 	const sim = await startSimulator({ timeScale: 5 });
@@ -45,14 +38,14 @@ async function main() {
 			console.log(`\n${name}: ${node.outputs[0]?.length ?? 0} item(s)`);
 			for (const item of node.outputs[0] ?? []) console.log(`  ${JSON.stringify(item.json)}`);
 		}
-		const outputs = result.items('FLORA Technique').filter((item) => item.json.type !== 'text');
-		console.log(`\nSaving ${outputs.length} media output(s) to ${outputDir}`);
-		for (const item of outputs) {
-			const response = await axios.get(String(item.json.url), { responseType: 'stream' });
-			const contentType = String(response.headers['content-type'] ?? '').split(';')[0];
-			const file = path.join(outputDir, `${item.json.output_id}${EXTENSIONS[contentType] ?? ''}`);
-			await pipeline(response.data, createWriteStream(file));
-			console.log(`  ${file} (${contentType})`);
+		// The example has "Download Outputs" on: every media output arrived as n8n binary data.
+		const files = result.items('FLORA Technique').filter((item) => item.binary?.data);
+		console.log(`\nSaving ${files.length} media output(s) to ${outputDir}`);
+		for (const item of files) {
+			const binary = item.binary!.data;
+			const file = path.join(outputDir, binary.fileName ?? String(item.json.output_id));
+			writeFileSync(file, await Container.get(BinaryDataService).getAsBuffer(binary));
+			console.log(`  ${file} (${binary.mimeType})`);
 		}
 	} finally {
 		await sim.close();
