@@ -115,6 +115,23 @@ describe('waiting for runs by webhook', () => {
 		expect(inputs).toEqual(['slow #duration:40', 'fast #duration:4', 'middle #duration:20']);
 	});
 
+	test('Download Outputs is honoured after the resume: media outputs arrive as binary data', async () => {
+		execution = await startWaitingExecution(webhookRun({ options: { download: true } }), {
+			credentials: credentials(),
+			triggerItems: prompts('a vase'),
+		});
+
+		const final = await execution.final;
+		const items = final.items(FLORA_NODE);
+		const image = items.find((item) => item.json.type === 'imageUrl')!;
+		expect(image.binary?.data).toMatchObject({
+			mimeType: 'image/png',
+			fileName: `${image.json.output_id}.png`,
+		});
+		expect(items.find((item) => item.json.type === 'text')!.binary).toBeUndefined();
+		expect(flora.sim.mediaRequests.filter((request) => request.method === 'GET')).toHaveLength(4);
+	});
+
 	test('a failed run under Continue On Fail becomes its item’s error item after the resume', async () => {
 		const workflow = webhookRun({ options: { outputLayout: 'perRun' } });
 		workflow.nodes.find((node) => node.name === FLORA_NODE)!.onError = 'continueRegularOutput';

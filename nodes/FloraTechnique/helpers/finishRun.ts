@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { FloraClient } from '../transport';
+import type { BinaryStoreContext } from './binary';
 import { attachOutputFiles } from './binary';
 import { runFailedError } from '../transport/errors';
 import type { Run } from './interfaces';
@@ -48,6 +49,18 @@ export async function finishRun(
 		throw error;
 	}
 	if (run.status === 'failed') throw runFailedError(client.node, run, techniqueId, itemIndex);
+	return await completedRunOutput(context, client, run, techniqueId, options, itemIndex);
+}
+
+/** The items of a completed run, with its media files attached when the user asked for them. */
+export async function completedRunOutput(
+	context: BinaryStoreContext,
+	client: FloraClient,
+	run: Run,
+	techniqueId: string,
+	options: Pick<FinishOptions, 'outputLayout' | 'downloadInto'>,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const items = completedRunItems(run, techniqueId, options.outputLayout, itemIndex);
 	if (!options.downloadInto) return items;
 	return await attachOutputFiles(

@@ -11,11 +11,10 @@ import { readRawBody } from '../../shared/rawBody';
 import { FLORA_SIGNATURE_HEADER, verifyFloraSignature } from '../../shared/webhookSignature';
 import { FloraClient } from '../transport';
 import { runFailedError } from '../transport/errors';
-import { attachOutputFiles } from './binary';
-import type { Run } from './interfaces';
+import type { FinishOptions } from './finishRun';
+import { completedRunOutput } from './finishRun';
 import { isTerminal } from './interfaces';
 import { itemErrorJson } from './items';
-import { completedRunItems } from './outputs';
 import { readRun } from './wait';
 
 export function readWaitMode(context: IExecuteFunctions, itemIndex: number): 'poll' | 'webhook' {
@@ -57,18 +56,34 @@ export async function checkResumeTarget(context: IExecuteFunctions): Promise<str
 	return resumeUrl;
 }
 
-/** Where the items of a waiting execution are kept: n8n drops the waiting node's own output before its webhook runs. */
-const WAITING_ITEMS = 'floraWaitingItems';
+/**
+ * Where a waiting execution keeps what its webhook needs: n8n drops the waiting node's own
+ * output before the webhook runs, and item parameters cannot be resolved there.
+ */
+const WAITING_STATE = 'floraWaiting';
 
-/** Keeps the items the node started with (one per input item) in the node's execution context. */
-export function rememberWaitingItems(context: IExecuteFunctions, items: INodeExecutionData[]) {
-	context.getContext('node')[WAITING_ITEMS] = items.map((item) => item.json);
+interface WaitingState {
+	/** The items the node started with, one per input item: a pending run or an error item. */
+	items: IDataObject[];
+	output: Pick<FinishOptions, 'outputLayout' | 'downloadInto'>;
 }
 
-function readWaitingItems(context: IWebhookFunctions): IDataObject[] {
+/** Keeps the started runs and the (already checked) output options in the node's execution context. */
+export function rememberWaitingItems(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	output: WaitingState['output'],
+) {
+	const state: WaitingState = { items: items.map((item) => item.json), output };
+	context.getContext('node')[WAITING_STATE] = state;
+}
+
+function readWaitingState(context: IWebhookFunctions): WaitingState {
 	const name = JSON.stringify(context.getNode().name);
-	const items = context.evaluateExpression(`{{ $(${name}).context.${WAITING_ITEMS} }}`, 0);
-	if (!Array.isArray(items)) {
+	const state = context.evaluateExpression(`{{ $(${name}).context.${WAITING_STATE} }}`, 0) as
+		| WaitingState
+		| undefined;
+	if (!Array.isArray(state?.items)) {
 		throw new NodeOperationError(
 			context.getNode(),
 			'This execution holds no FLORA runs to wait for',
@@ -78,7 +93,7 @@ function readWaitingItems(context: IWebhookFunctions): IDataObject[] {
 			},
 		);
 	}
-	return items as IDataObject[];
+	return state;
 }
 
 /**
@@ -101,7 +116,7 @@ export async function resumeOnRunCallback(this: IWebhookFunctions): Promise<IWeb
 		return { noWebhookResponse: true };
 	}
 
-	const emitted = readWaitingItems(this);
+	const { items: emitted, output: outputOptions } = readWaitingState(this);
 	const client = await FloraClient.create(this);
 	const runs = await Promise.all(
 		emitted.map(async (item, itemIndex) => {
@@ -134,45 +149,16 @@ export async function resumeOnRunCallback(this: IWebhookFunctions): Promise<IWeb
 			output.push({ json: emitted[itemIndex], pairedItem: { item: itemIndex } });
 			continue;
 		}
+		const { techniqueId, run } = entry;
+		if (run.status === 'failed') {
+			const error = runFailedError(client.node, run, techniqueId, itemIndex);
+			if (!continueOnFail) throw error;
+			output.push({ json: itemErrorJson(error), pairedItem: { item: itemIndex } });
+			continue;
+		}
 		output.push(
-			...(await itemsOfEndedRun(
-				this,
-				client,
-				entry.techniqueId,
-				entry.run,
-				itemIndex,
-				continueOnFail,
-			)),
+			...(await completedRunOutput(this, client, run, techniqueId, outputOptions, itemIndex)),
 		);
 	}
 	return { workflowData: [output] };
-}
-
-async function itemsOfEndedRun(
-	context: IWebhookFunctions,
-	client: FloraClient,
-	techniqueId: string,
-	run: Run,
-	itemIndex: number,
-	continueOnFail: boolean,
-): Promise<INodeExecutionData[]> {
-	if (run.status === 'failed') {
-		const error = runFailedError(client.node, run, techniqueId, itemIndex);
-		if (!continueOnFail) throw error;
-		return [{ json: itemErrorJson(error), pairedItem: { item: itemIndex } }];
-	}
-	const options = context.getNodeParameter('options', {}) as IDataObject;
-	const outputLayout = options.outputLayout === 'perRun' ? 'perRun' : 'perOutput';
-	const downloadInto = options.download ? String(options.binaryPropertyName || 'data') : undefined;
-	const items = completedRunItems(run, techniqueId, outputLayout, itemIndex);
-	if (!downloadInto) return items;
-	return await attachOutputFiles(
-		context,
-		client,
-		items,
-		run.outputs ?? [],
-		outputLayout,
-		downloadInto,
-		itemIndex,
-	);
 }

@@ -419,7 +419,8 @@ async function startRunsAndWaitForCallbacks(
 		first.options.concurrency,
 	);
 	if (items.some((item) => typeof item.json.run_id === 'string' && item.json.error === undefined)) {
-		rememberWaitingItems(context, items);
+		const { outputLayout, downloadInto } = first.options;
+		rememberWaitingItems(context, items, { outputLayout, downloadInto });
 		await context.putExecutionToWait(new Date(Date.now() + first.options.timeoutMs));
 	}
 	return items;
