@@ -4,7 +4,8 @@ import type { Run, RunOutput } from './interfaces';
 
 export type OutputLayout = 'perOutput' | 'perRun';
 
-function describeOutput(output: RunOutput): IDataObject {
+/** An output as items show it: a text output also carries its value under `text`. */
+export function describeOutput(output: RunOutput): IDataObject {
 	return {
 		output_id: output.output_id,
 		type: output.type,

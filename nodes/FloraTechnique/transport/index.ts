@@ -33,7 +33,10 @@ export interface FloraRequest {
 	method: IHttpRequestMethods;
 	/** Path under the credential's base URL, e.g. `/techniques/tech_x/runs`. */
 	path?: string;
-	/** An absolute URL under the base URL (a run's `poll_url`); takes precedence over `path`. */
+	/**
+	 * An absolute URL; takes precedence over `path`. Under the base URL (a run's `poll_url`), or
+	 * elsewhere with `authenticate: false` (FLORA's media host, upload targets).
+	 */
 	url?: string;
 	qs?: IDataObject;
 	/** JSON, or raw bytes (a Buffer, or a stream read once: send those with retry `never`). */
@@ -47,6 +50,8 @@ export interface FloraRequest {
 	authenticate?: boolean;
 	/** Answer the body as a stream (for `text/event-stream` answers). */
 	stream?: boolean;
+	/** How long one attempt may take; 60 s unless a caller has a tighter limit of its own. */
+	timeoutMs?: number;
 	itemIndex?: number;
 }
 
@@ -194,7 +199,7 @@ export class FloraClient {
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
-			timeout: REQUEST_TIMEOUT_MS,
+			timeout: request.timeoutMs ?? REQUEST_TIMEOUT_MS,
 			abortSignal: this.signal,
 		};
 		const response = (
