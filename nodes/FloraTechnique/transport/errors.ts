@@ -25,6 +25,12 @@ const listFields = (failure: FloraApiFailure) =>
 const retried = (failure: FloraApiFailure) =>
 	failure.attempts && failure.attempts > 1 ? ` The node tried ${failure.attempts} times.` : '';
 
+const internalFault: ErrorEntry = {
+	message: 'FLORA had an internal error',
+	description: (f) =>
+		`The fault is on FLORA's side.${retried(f)} Try again later; if it keeps happening, contact FLORA support with the request ID.`,
+};
+
 /** One row per error code of FLORA's public API: what happened, and what to do about it. */
 export const FLORA_ERRORS: Record<string, ErrorEntry> = {
 	input_validation_error: {
@@ -84,16 +90,8 @@ export const FLORA_ERRORS: Record<string, ErrorEntry> = {
 		description: (f) =>
 			`FLORA asked the node to slow down.${retried(f)} Process fewer items at once, or run the workflow again in a minute. Limits are shared with the workspace's other FLORA clients.`,
 	},
-	unknown_error: {
-		message: 'FLORA had an internal error',
-		description: (f) =>
-			`The fault is on FLORA's side.${retried(f)} Try again later; if it keeps happening, contact FLORA support with the request ID.`,
-	},
-	internal_error: {
-		message: 'FLORA had an internal error',
-		description: (f) =>
-			`The fault is on FLORA's side.${retried(f)} Try again later; if it keeps happening, contact FLORA support with the request ID.`,
-	},
+	unknown_error: internalFault,
+	internal_error: internalFault,
 	service_unavailable: {
 		message: 'FLORA is temporarily unavailable',
 		description: (f) =>

@@ -242,13 +242,13 @@ export function retryDelay(
 	attempt: number,
 	now = Date.now(),
 ): number {
-	const retryAfterMs = Number(headerValue(headers, 'retry-after-ms'));
+	const retryAfterMs = headerValue(headers, 'retry-after-ms');
 	if (
-		Number.isFinite(retryAfterMs) &&
-		retryAfterMs >= 0 &&
-		headerValue(headers, 'retry-after-ms') !== undefined
+		retryAfterMs !== undefined &&
+		Number.isFinite(Number(retryAfterMs)) &&
+		Number(retryAfterMs) >= 0
 	) {
-		return retryAfterMs;
+		return Number(retryAfterMs);
 	}
 	const retryAfter = headerValue(headers, 'retry-after');
 	if (retryAfter !== undefined && retryAfter.trim() !== '') {
