@@ -103,7 +103,8 @@ test('the output pane hints at what the technique costs and what FLORA charged',
 	const [task] = result.run.data.resultData.runData[FLORA_NODE];
 	expect(task.hints).toEqual([
 		{
-			message: '"Every Output Type" costs $0.50 a run. This execution started 2 runs; FLORA charged $1.00 for those that completed.',
+			message:
+				'"Every Output Type" costs $0.50 a run. This execution started 2 runs; FLORA charged $1.00 for those that completed.',
 			location: 'outputPane',
 		},
 	]);

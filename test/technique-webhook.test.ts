@@ -1,11 +1,13 @@
 import axios from 'axios';
 import { createHmac } from 'node:crypto';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET } from '../simulator';
 import { runWorkflow } from './harness/engine';
 import {
 	FLORA_NODE,
 	READ_RUN_ROUTE,
+	RUN_ROUTE,
 	prompts,
 	runTechniqueWorkflow,
 	technique,
@@ -161,6 +163,144 @@ describe('waiting for runs by webhook', () => {
 	});
 });
 
+describe('when the wait time runs out before every run has ended', () => {
+	const AFTER = 'After FLORA';
+
+	/** The webhook workflow with a No-Op after the FLORA node, to see what the execution goes on with. */
+	function withNodeAfter(parameters: Record<string, unknown>) {
+		const workflow = webhookRun(parameters);
+		workflow.nodes.push({
+			id: '0b6f5c1e-4d55-4f0e-9d0a-2f6f7e0d0003',
+			name: AFTER,
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [440, 0],
+			parameters: {},
+		});
+		workflow.connections[FLORA_NODE] = {
+			main: [[{ node: AFTER, type: NodeConnectionTypes.Main, index: 0 }]],
+		};
+		return workflow;
+	}
+
+	async function waitingThenTimedOut(parameters: Record<string, unknown>, ...items: string[]) {
+		execution = await startWaitingExecution(withNodeAfter(parameters), {
+			credentials: credentials(),
+			triggerItems: prompts(...items),
+		});
+		expect((await execution.firstPart).status).toBe('waiting');
+		return await execution.expireWait();
+	}
+
+	test('On Timeout "Return the Run": the execution goes on with each unfinished run marked timed_out, paired with its item', async () => {
+		const result = await waitingThenTimedOut(
+			{ options: { onTimeout: 'returnRun', timeout: 30 } },
+			'a long one #duration:3600',
+			'another #duration:3600',
+		);
+
+		expect(result.status).toBe('success');
+		const items = result.items(FLORA_NODE);
+		expect(items.map((item) => item.json)).toEqual([
+			expect.objectContaining({
+				run_id: expect.stringMatching(/^run_/),
+				technique_id: 'tech_every_output',
+				status: expect.stringMatching(/^(pending|running)$/),
+				timed_out: true,
+			}),
+			expect.objectContaining({ run_id: expect.stringMatching(/^run_/), timed_out: true }),
+		]);
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		const runs = items.map((item) => flora.sim.getRun(item.json.run_id as string)!);
+		expect(runs.map((run) => run.inputs[0].value)).toEqual([
+			'a long one #duration:3600',
+			'another #duration:3600',
+		]);
+		expect(result.items(AFTER).map((item) => item.json.run_id)).toEqual(
+			items.map((item) => item.json.run_id),
+		);
+		expect(flora.sim.countRequests(READ_RUN_ROUTE)).toBe(0);
+	});
+
+	test('On Timeout "Fail": each unfinished run comes out as an error item that names it', async () => {
+		const result = await waitingThenTimedOut(
+			{ options: { timeout: 30 } },
+			'a long one #duration:3600',
+		);
+
+		const [item] = result.items(FLORA_NODE);
+		expect(item.json).toEqual({
+			error: expect.stringMatching(/^The FLORA run run_\S+ did not finish within 30 seconds$/),
+			description: expect.stringContaining('Run → Get'),
+			run_id: expect.stringMatching(/^run_/),
+		});
+		expect(item.json.error).toContain(item.json.run_id);
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(result.items(AFTER)).toHaveLength(1);
+	});
+
+	test('an item whose run could not start keeps its error item; the started run is passed on', async () => {
+		const workflow = withNodeAfter({
+			options: { onTimeout: 'returnRun', timeout: 30, concurrency: 1 },
+		});
+		workflow.nodes.find((node) => node.name === FLORA_NODE)!.onError = 'continueRegularOutput';
+		flora.sim.injectFault({
+			route: RUN_ROUTE,
+			kind: 'status',
+			status: 402,
+			code: 'insufficient_credits',
+			times: 1,
+		});
+		execution = await startWaitingExecution(workflow, {
+			credentials: credentials(),
+			triggerItems: prompts('not started #duration:3600', 'a long one #duration:3600'),
+		});
+		expect((await execution.firstPart).status).toBe('waiting');
+
+		const result = await execution.expireWait();
+
+		const items = result.items(FLORA_NODE);
+		expect(items[0].json).toMatchObject({ error_code: 'insufficient_credits' });
+		expect(items[0].json.run_id).toBeUndefined();
+		expect(items[1].json).toMatchObject({
+			run_id: expect.stringMatching(/^run_/),
+			timed_out: true,
+		});
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+	});
+
+	test('a run that ended before the timeout is passed on like the others, for Run → Get to collect', async () => {
+		execution = await startWaitingExecution(
+			withNodeAfter({ options: { onTimeout: 'returnRun', timeout: 30 } }),
+			{
+				credentials: credentials(),
+				triggerItems: prompts('quick #duration:4', 'slow #duration:3600'),
+			},
+		);
+		await until(() => execution!.calls.length === 1);
+		expect(execution.calls[0]).toMatchObject({ status: 202, resumed: false });
+
+		const result = await execution.expireWait();
+
+		const items = result.items(FLORA_NODE);
+		expect(items.map((item) => item.json.timed_out)).toEqual([true, true]);
+		expect(flora.sim.getRun(items[0].json.run_id as string)!.status).toBe('completed');
+	});
+
+	test('FLORA’s callback after the timeout resumed the execution is refused and changes nothing', async () => {
+		const result = await waitingThenTimedOut(
+			{ options: { onTimeout: 'returnRun', timeout: 30 } },
+			'ends soon after #duration:20',
+		);
+		expect(result.items(FLORA_NODE)[0].json.timed_out).toBe(true);
+
+		await until(() => typeof flora.sim.webhookDeliveries[0]?.status === 'number');
+
+		expect(flora.sim.webhookDeliveries[0].status).toBe(409);
+		expect(execution!.calls.filter((call) => call.resumed)).toHaveLength(0);
+	});
+});
+
 describe('callbacks that must not resume the execution', () => {
 	async function waitingFor(prompt: string) {
 		execution = await startWaitingExecution(webhookRun(), {
@@ -207,6 +347,25 @@ describe('callbacks that must not resume the execution', () => {
 		expect(answer.status).toBe(401);
 		expect(execution!.calls).toEqual([expect.objectContaining({ status: 401, resumed: false })]);
 		expect(flora.sim.countRequests(READ_RUN_ROUTE)).toBe(0);
+	});
+
+	test('a delivery replayed while another run is still going is answered and resumes nothing', async () => {
+		execution = await startWaitingExecution(webhookRun(), {
+			credentials: credentials(),
+			triggerItems: prompts('quick #duration:4', 'slow #duration:3600'),
+		});
+		await until(() => typeof flora.sim.webhookDeliveries[0]?.status === 'number');
+		const delivery = flora.sim.webhookDeliveries[0];
+		expect(delivery.status).toBe(202);
+
+		const answer = await axios.post(delivery.url, delivery.body, {
+			headers: delivery.headers as Record<string, string>,
+			validateStatus: () => true,
+		});
+
+		expect(answer.status).toBe(202);
+		expect(answer.data).toEqual({ received: true, waiting_for: [expect.stringMatching(/^run_/)] });
+		expect(execution.calls.map((call) => call.resumed)).toEqual([false, false]);
 	});
 
 	test('a replayed delivery after the resume starts nothing again', async () => {

@@ -82,7 +82,13 @@ export function waitOptions({ whenWaitingFor }: { whenWaitingFor: boolean }): IN
 			type: 'options',
 			default: 'error',
 			options: [
-				{ name: 'Fail', value: 'error', description: 'Stop with an error that names the run' },
+				{
+					name: 'Fail',
+					value: 'error',
+					description: whenWaitingFor
+						? 'Stop with an error that names the run. When waiting by webhook, n8n resumes without running this node, so an unfinished run comes out as an error item instead.'
+						: 'Stop with an error that names the run',
+				},
 				{
 					name: 'Return the Run',
 					value: 'returnRun',
@@ -119,7 +125,9 @@ export function waitOptions({ whenWaitingFor }: { whenWaitingFor: boolean }): IN
 			type: 'number',
 			default: 600,
 			typeOptions: { minValue: TIMEOUT_RANGE.min, maxValue: TIMEOUT_RANGE.max },
-			description: 'How long to wait for the run before "On Timeout" applies',
+			description: whenWaitingFor
+				? 'How long to wait for the run before "On Timeout" applies. When waiting by webhook, how long n8n keeps the execution waiting.'
+				: 'How long to wait for the run before "On Timeout" applies',
 		},
 	];
 	if (!whenWaitingFor) return options;

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { FloraClient } from '../transport';
@@ -35,21 +35,36 @@ export async function finishRun(
 		({ run } = await waitForRun(client, techniqueId, run, options, started.startedAt, itemIndex));
 	}
 	if (!isTerminal(run.status)) {
-		if (options.onTimeout === 'returnRun')
-			return [pendingRunItem(run, techniqueId, itemIndex, true)];
-		const error = new NodeOperationError(
-			client.node,
-			`The FLORA run ${run.run_id} did not finish within ${options.timeoutMs / 1000} seconds`,
-			{
-				itemIndex,
-				description: `The run is still ${run.status} in FLORA and will be charged if it completes. Raise "Timeout", or set "On Timeout" to "Return the Run" to pass the run on and collect its results later. Run ID: ${run.run_id}.`,
-			},
-		);
-		error.context.runId = run.run_id;
-		throw error;
+		const timedOut = timedOutRunItem(client.node, run, techniqueId, options, itemIndex);
+		if (timedOut instanceof Error) throw timedOut;
+		return [timedOut];
 	}
 	if (run.status === 'failed') throw runFailedError(client.node, run, techniqueId, itemIndex);
 	return await completedRunOutput(context, client, run, techniqueId, options, itemIndex);
+}
+
+/**
+ * What "On Timeout" makes of a run that had not ended when the timeout passed: the run itself,
+ * marked `timed_out`, or an error that names it.
+ */
+export function timedOutRunItem(
+	node: INode,
+	run: Run,
+	techniqueId: string,
+	options: Pick<WaitOptions, 'onTimeout' | 'timeoutMs'>,
+	itemIndex: number,
+): INodeExecutionData | NodeOperationError {
+	if (options.onTimeout === 'returnRun') return pendingRunItem(run, techniqueId, itemIndex, true);
+	const error = new NodeOperationError(
+		node,
+		`The FLORA run ${run.run_id} did not finish within ${options.timeoutMs / 1000} seconds`,
+		{
+			itemIndex,
+			description: `The run had not ended in FLORA when the timeout passed, and it will be charged if it completes. Raise "Timeout", or set "On Timeout" to "Return the Run" to pass the run on and collect its results later (Run → Wait or Run → Get). Run ID: ${run.run_id}.`,
+		},
+	);
+	error.context.runId = run.run_id;
+	return error;
 }
 
 /** The items of a completed run, with its media files attached when the user asked for them. */

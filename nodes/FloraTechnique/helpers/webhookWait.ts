@@ -12,9 +12,11 @@ import { FLORA_SIGNATURE_HEADER, verifyFloraSignature } from '../../shared/webho
 import { FloraClient } from '../transport';
 import { runFailedError } from '../transport/errors';
 import type { FinishOptions } from './finishRun';
-import { completedRunOutput } from './finishRun';
+import { completedRunOutput, timedOutRunItem } from './finishRun';
+import type { Run } from './interfaces';
 import { isTerminal } from './interfaces';
 import { itemErrorJson } from './items';
+import type { WaitOptions } from './params';
 import { readRun } from './wait';
 
 export function readWaitMode(context: IExecuteFunctions, itemIndex: number): 'poll' | 'webhook' {
@@ -76,6 +78,33 @@ export function rememberWaitingItems(
 ) {
 	const state: WaitingState = { items: items.map((item) => item.json), output };
 	context.getContext('node')[WAITING_STATE] = state;
+}
+
+/**
+ * Sets what the execution continues with if the wait time runs out before every run has
+ * ended. n8n then resumes without running this node and passes the node's input on, as it
+ * does for its own Wait node; so the waiting input is swapped for the items "On Timeout" asks
+ * for: each unfinished run marked `timed_out`, or an error item naming it. A callback that
+ * resumes the execution replaces this input with the webhook's items, so only a timeout
+ * passes these on.
+ */
+export function passOnWhenTheWaitTimesOut(
+	context: IExecuteFunctions,
+	started: INodeExecutionData[],
+	options: Pick<WaitOptions, 'onTimeout' | 'timeoutMs'>,
+) {
+	const node = context.getNode();
+	const items = started.map((item, itemIndex) => {
+		const { run_id: runId, technique_id: techniqueId } = item.json;
+		if (typeof runId !== 'string' || typeof techniqueId !== 'string' || item.json.error)
+			return item;
+		const timedOut = timedOutRunItem(node, item.json as Run, techniqueId, options, itemIndex);
+		return timedOut instanceof Error
+			? { json: itemErrorJson(timedOut), pairedItem: { item: itemIndex } }
+			: timedOut;
+	});
+	const waiting = context.getExecuteData();
+	waiting.data = { ...waiting.data, main: [items] };
 }
 
 function readWaitingState(context: IWebhookFunctions): WaitingState {

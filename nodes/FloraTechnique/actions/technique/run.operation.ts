@@ -15,7 +15,12 @@ import {
 } from '../../helpers/params';
 import { resolveInputs } from '../../helpers/resolveInputs';
 import { claimRun, startRun } from '../../helpers/startRun';
-import { checkResumeTarget, readWaitMode, rememberWaitingItems } from '../../helpers/webhookWait';
+import {
+	checkResumeTarget,
+	passOnWhenTheWaitTimesOut,
+	readWaitMode,
+	rememberWaitingItems,
+} from '../../helpers/webhookWait';
 import { getTechnique } from '../../helpers/techniques';
 import { readRunEvents } from '../../helpers/wait';
 import { FloraClient } from '../../transport';
@@ -399,7 +404,8 @@ async function startItemRun(
 /**
  * Wait by webhook: every item's run is started with this execution's resume URL as its
  * callback, then the execution is put to wait so that no worker is held. The node's webhook
- * method (resumeOnRunCallback) resumes it once every run has ended.
+ * method (resumeOnRunCallback) resumes it once every run has ended; if the timeout passes
+ * first, n8n resumes it with what "On Timeout" asks for (passOnWhenTheWaitTimesOut).
  */
 async function startRunsAndWaitForCallbacks(
 	context: IExecuteFunctions,
@@ -422,6 +428,7 @@ async function startRunsAndWaitForCallbacks(
 		const { outputLayout, downloadInto } = first.options;
 		rememberWaitingItems(context, items, { outputLayout, downloadInto });
 		await context.putExecutionToWait(new Date(Date.now() + first.options.timeoutMs));
+		passOnWhenTheWaitTimesOut(context, items, first.options);
 	}
 	return items;
 }
