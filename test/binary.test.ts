@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Container } from '@n8n/di';
 import { BinaryDataService } from 'n8n-core';
-import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { DEFAULT_API_KEY, MEDIA_ROUTE } from '../simulator';
 import { binaryMode, storeBinary } from './harness/engine';
@@ -247,7 +247,7 @@ describe('outputs as binary data', () => {
 
 		const [item] = result.items(FLORA_NODE);
 		expect(item.pairedItem).toEqual({ item: 0 });
-		expect(item.json.error).toMatch(
+		expect((item.json.error as IDataObject).message).toMatch(
 			/^Could not download output \S+ from http:\/\/127\.0\.0\.1:\d+\/media\/run_\S+\.mp3$/,
 		);
 		expect(flora.sim.mediaRequests.filter((request) => request.method === 'GET')).toHaveLength(1);

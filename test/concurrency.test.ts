@@ -1,3 +1,4 @@
+import type { IDataObject } from 'n8n-workflow';
 import { nextReadDelay } from '../nodes/FloraTechnique/helpers/wait';
 import {
 	FLORA_NODE,
@@ -76,7 +77,9 @@ describe('items in parallel', () => {
 		expect(items.map((item) => item.pairedItem)).toEqual(
 			[0, 1, 2, 3, 4, 5, 6].map((item) => ({ item })),
 		);
-		expect(items.map((item) => item.json.status ?? item.json.error_code)).toEqual([
+		expect(
+			items.map((item) => item.json.status ?? (item.json.error as IDataObject).error_code),
+		).toEqual([
 			'completed',
 			'completed',
 			'provider_error',

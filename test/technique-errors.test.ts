@@ -196,10 +196,12 @@ describe('every FLORA error code becomes a NodeApiError a non-programmer can act
 		const items = result.items(FLORA_NODE);
 		expect(items).toHaveLength(1);
 		expect(items[0].pairedItem).toEqual({ item: 0 });
-		expect(items[0].json).toMatchObject({
-			error: expect.stringMatching(/Not enough FLORA credits/),
-			error_code: 'insufficient_credits',
-			request_id: expect.stringMatching(/^req_/),
+		expect(items[0].json).toEqual({
+			error: expect.objectContaining({
+				message: expect.stringMatching(/Not enough FLORA credits/),
+				error_code: 'insufficient_credits',
+				request_id: expect.stringMatching(/^req_/),
+			}),
 		});
 	});
 });
@@ -340,7 +342,9 @@ describe('bad parameters fail before any request is sent', () => {
 
 		const items = result.items(FLORA_NODE);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(items[0].json.error).toMatch(/has no value/);
+		expect(items[0].json).toEqual({
+			error: expect.objectContaining({ message: expect.stringMatching(/has no value/) }),
+		});
 		expect(items[1].json.status).toBe('completed');
 		expect(flora.sim.runsCreated()).toBe(1);
 	});

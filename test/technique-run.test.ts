@@ -1,5 +1,16 @@
 import { DEFAULT_API_KEY } from '../simulator';
-import { FLORA_NODE, prompts, runFlora, technique, textInput, useSimulator } from './harness/flora';
+import { runWorkflow } from './harness/engine';
+import {
+	FLORA_NODE,
+	floraCredentials,
+	prompts,
+	runFlora,
+	runTechniqueWorkflow,
+	technique,
+	textInput,
+	useSimulator,
+	withNodesAfterFlora,
+} from './harness/flora';
 
 const flora = useSimulator({ timeScale: 20 });
 
@@ -93,18 +104,22 @@ describe('FLORA Technique → Run, waiting for the run', () => {
 	});
 });
 
-test('the output pane hints at what the technique costs and what FLORA charged', async () => {
+test('the output pane hints at what the technique costs and what FLORA charged, failed runs counted as started', async () => {
 	const result = await runFlora(
 		flora.sim,
-		{ technique: technique('every-output-type'), options: { outputLayout: 'perRun' } },
-		{ triggerItems: prompts('one', 'two') },
+		{
+			technique: technique('every-output-type'),
+			inputs: textInput('={{ $json.prompt }}'),
+			options: { outputLayout: 'perRun' },
+		},
+		{ continueOnFail: true, triggerItems: prompts('one', 'two', 'three #fail:provider_error') },
 	);
 
 	const [task] = result.run.data.resultData.runData[FLORA_NODE];
 	expect(task.hints).toEqual([
 		{
 			message:
-				'"Every Output Type" costs $0.50 a run. This execution started 2 runs; FLORA charged $1.00 for those that completed.',
+				'"Every Output Type" costs $0.50 a run. This execution started 3 runs; FLORA charged $1.00 for those that completed.',
 			location: 'outputPane',
 		},
 	]);
@@ -161,11 +176,38 @@ describe('FLORA Technique → Run, failed runs', () => {
 		const items = result.items(FLORA_NODE);
 		expect(items).toHaveLength(1);
 		expect(items[0].pairedItem).toEqual({ item: 0 });
-		expect(items[0].json).toMatchObject({
-			error: expect.stringContaining('failed'),
-			error_code: 'provider_error',
-			error_message: expect.any(String),
-			run_id: expect.stringMatching(/^run_/),
+		expect(items[0].json).toEqual({
+			error: expect.objectContaining({
+				message: expect.stringContaining('failed'),
+				error_code: 'provider_error',
+				error_message: expect.any(String),
+				run_id: expect.stringMatching(/^run_/),
+			}),
+		});
+	});
+
+	test('with On Error "Continue (using error output)" a failed run’s item goes to the error output, the others to the success output', async () => {
+		const workflow = withNodesAfterFlora(
+			runTechniqueWorkflow({
+				technique: technique('every-output-type'),
+				inputs: textInput('={{ $json.prompt }}'),
+				options: { outputLayout: 'perRun' },
+			}),
+			'Completed',
+			'Failed',
+		);
+
+		const result = await runWorkflow(workflow, {
+			credentials: floraCredentials(flora.sim),
+			triggerItems: prompts('fine', 'bad #fail:provider_error'),
+		});
+
+		expect(result.status).toBe('success');
+		expect(result.items('Completed').map((item) => item.json.status)).toEqual(['completed']);
+		const [failed] = result.items('Failed');
+		expect(failed.json).toMatchObject({
+			prompt: 'bad #fail:provider_error',
+			error: { error_code: 'provider_error', run_id: expect.stringMatching(/^run_/) },
 		});
 	});
 
@@ -186,7 +228,7 @@ describe('FLORA Technique → Run, failed runs', () => {
 		const items = result.items(FLORA_NODE);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(items[0].json.status).toBe('completed');
-		expect(items[1].json).toMatchObject({ error_code: 'model_timeout' });
+		expect(items[1].json.error).toMatchObject({ error_code: 'model_timeout' });
 		expect(items[2].json.status).toBe('completed');
 		expect(flora.sim.runsCreated({ technique: 'tech_every_output' })).toBe(3);
 	});

@@ -1,6 +1,6 @@
 import axios from 'axios';
 import { createHmac } from 'node:crypto';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET } from '../simulator';
 import { runWorkflow } from './harness/engine';
@@ -13,6 +13,7 @@ import {
 	technique,
 	textInput,
 	useSimulator,
+	withNodesAfterFlora,
 } from './harness/flora';
 import type { WaitingExecution } from './harness/waiting';
 import { startWaitingExecution } from './harness/waiting';
@@ -145,7 +146,7 @@ describe('waiting for runs by webhook', () => {
 		const final = await execution.final;
 		const items = final.items(FLORA_NODE);
 		expect(items[0].json.status).toBe('completed');
-		expect(items[1].json).toMatchObject({
+		expect(items[1].json.error).toMatchObject({
 			error_code: 'safety_blocked',
 			run_id: expect.stringMatching(/^run_/),
 		});
@@ -166,22 +167,8 @@ describe('waiting for runs by webhook', () => {
 describe('when the wait time runs out before every run has ended', () => {
 	const AFTER = 'After FLORA';
 
-	/** The webhook workflow with a No-Op after the FLORA node, to see what the execution goes on with. */
-	function withNodeAfter(parameters: Record<string, unknown>) {
-		const workflow = webhookRun(parameters);
-		workflow.nodes.push({
-			id: '0b6f5c1e-4d55-4f0e-9d0a-2f6f7e0d0003',
-			name: AFTER,
-			type: 'n8n-nodes-base.noOp',
-			typeVersion: 1,
-			position: [440, 0],
-			parameters: {},
-		});
-		workflow.connections[FLORA_NODE] = {
-			main: [[{ node: AFTER, type: NodeConnectionTypes.Main, index: 0 }]],
-		};
-		return workflow;
-	}
+	const withNodeAfter = (parameters: Record<string, unknown>) =>
+		withNodesAfterFlora(webhookRun(parameters), AFTER);
 
 	async function waitingThenTimedOut(parameters: Record<string, unknown>, ...items: string[]) {
 		execution = await startWaitingExecution(withNodeAfter(parameters), {
@@ -230,13 +217,33 @@ describe('when the wait time runs out before every run has ended', () => {
 
 		const [item] = result.items(FLORA_NODE);
 		expect(item.json).toEqual({
-			error: expect.stringMatching(/^The FLORA run run_\S+ did not finish within 30 seconds$/),
-			description: expect.stringContaining('Run → Get'),
-			run_id: expect.stringMatching(/^run_/),
+			error: {
+				message: expect.stringMatching(/^The FLORA run run_\S+ did not finish within 30 seconds$/),
+				description: expect.stringContaining('Run → Get'),
+				run_id: expect.stringMatching(/^run_/),
+			},
 		});
-		expect(item.json.error).toContain(item.json.run_id);
+		const error = item.json.error as IDataObject;
+		expect(error.message).toContain(error.run_id);
 		expect(item.pairedItem).toEqual({ item: 0 });
 		expect(result.items(AFTER)).toHaveLength(1);
+	});
+
+	test('On Timeout "Fail" with On Error "Continue (using error output)": the timed-out run goes to the error output', async () => {
+		execution = await startWaitingExecution(
+			withNodesAfterFlora(webhookRun({ options: { timeout: 30 } }), 'Completed', 'Failed'),
+			{ credentials: credentials(), triggerItems: prompts('a long one #duration:3600') },
+		);
+		expect((await execution.firstPart).status).toBe('waiting');
+
+		const result = await execution.expireWait();
+
+		expect(result.nodes.Completed).toBeUndefined();
+		const [failed] = result.items('Failed');
+		expect(failed.json).toMatchObject({
+			prompt: 'a long one #duration:3600',
+			error: { message: expect.stringMatching(/did not finish within 30 seconds$/) },
+		});
 	});
 
 	test('an item whose run could not start keeps its error item; the started run is passed on', async () => {
@@ -260,7 +267,7 @@ describe('when the wait time runs out before every run has ended', () => {
 		const result = await execution.expireWait();
 
 		const items = result.items(FLORA_NODE);
-		expect(items[0].json).toMatchObject({ error_code: 'insufficient_credits' });
+		expect(items[0].json.error).toMatchObject({ error_code: 'insufficient_credits' });
 		expect(items[0].json.run_id).toBeUndefined();
 		expect(items[1].json).toMatchObject({
 			run_id: expect.stringMatching(/^run_/),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IDataObject, INodeParameters, IWorkflowBase } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { FloraSimulator, SimulatorOptions } from '../../simulator';
 import { DEFAULT_API_KEY, startSimulator } from '../../simulator';
@@ -36,6 +37,30 @@ export function withFloraNode(workflow: IWorkflowBase, settings: FloraNodeSettin
 	if (settings.continueOnFail) node.onError = 'continueRegularOutput';
 	if (settings.typeVersion !== undefined) node.typeVersion = settings.typeVersion;
 	return copy;
+}
+
+/**
+ * Adds a No-Op after each output of the FLORA node (the first name on the success output, a
+ * second on the error output of "On Error: Continue (using error output)"), to see where items go.
+ */
+export function withNodesAfterFlora(workflow: IWorkflowBase, ...names: string[]): IWorkflowBase {
+	names.forEach((name, output) =>
+		workflow.nodes.push({
+			id: `after-flora-${output}`,
+			name,
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [440, output * 200],
+			parameters: {},
+		}),
+	);
+	workflow.connections[FLORA_NODE] = {
+		main: names.map((name) => [{ node: name, type: NodeConnectionTypes.Main, index: 0 }]),
+	};
+	if (names.length > 1) {
+		workflow.nodes.find((node) => node.name === FLORA_NODE)!.onError = 'continueErrorOutput';
+	}
+	return workflow;
 }
 
 export function runTechniqueWorkflow(parameters: INodeParameters, options: FloraRunOptions = {}) {

@@ -1,19 +1,26 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { asNodeError } from '../transport/errors';
-/** The JSON of an error item under Continue On Fail: the message and what FLORA told us. */
+/**
+ * The JSON of an error item under Continue On Fail: one `error` object with the message and
+ * what FLORA told us. n8n sends an item whose only field is `error` to the node's error output
+ * when "On Error" is "Continue (using error output)"; any other field would keep it on the
+ * success output.
+ */
 export function itemErrorJson(
 	error: Error & { description?: string | null; context?: IDataObject },
 ): IDataObject {
 	const context = error.context ?? {};
 	return {
-		error: error.message,
-		...(error.description ? { description: error.description } : {}),
-		...(context.runId ? { run_id: context.runId } : {}),
-		...(context.errorCode ? { error_code: context.errorCode } : {}),
-		...(context.errorMessage ? { error_message: context.errorMessage } : {}),
-		...(context.floraErrorCode ? { error_code: context.floraErrorCode } : {}),
-		...(context.requestId ? { request_id: context.requestId } : {}),
+		error: {
+			message: error.message,
+			...(error.description ? { description: error.description } : {}),
+			...(context.runId ? { run_id: context.runId } : {}),
+			...(context.errorCode ? { error_code: context.errorCode } : {}),
+			...(context.errorMessage ? { error_message: context.errorMessage } : {}),
+			...(context.floraErrorCode ? { error_code: context.floraErrorCode } : {}),
+			...(context.requestId ? { request_id: context.requestId } : {}),
+		},
 	};
 }
 

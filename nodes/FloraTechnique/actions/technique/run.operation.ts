@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, randomString, updateDisplayOptions } from 'n8n-workflow';
 
 import type { Run, RunMode } from '../../helpers/interfaces';
@@ -301,8 +306,11 @@ async function hintRunCost(
 	techniqueIdOrSlug: string,
 	output: INodeExecutionData[],
 ) {
+	// A failed run's error item names its run inside `error`.
 	const runs = new Set(
-		output.map((item) => item.json.run_id).filter((runId) => typeof runId === 'string'),
+		output
+			.map((item) => item.json.run_id ?? (item.json.error as IDataObject | undefined)?.run_id)
+			.filter((runId) => typeof runId === 'string'),
 	);
 	if (runs.size === 0) return;
 	// A hint is a courtesy: a technique that could not be read (an item's error says why) gets none.
