@@ -273,19 +273,30 @@ setup_instance() {
 # Workflows `n8n execute` skips. Those that only make sense in a started n8n (a wait resumed
 # by FLORA's callback, a trigger FLORA calls): run.sh checks them against `n8n start`. And
 # e2e/workflows/editor-technique-v2.json: an unconfigured node for the editor check only.
-SERVED_CASES=" long-video-webhook long-video-webhook-hook trigger-pattern editor-technique-v2 "
+# long-video-webhook-hook and long-video-webhook-timeout-hook are run.sh's Webhook twins of
+# examples/long-video-webhook.json (served cases long-video-webhook, long-video-webhook-timeout).
+SERVED_CASES=" long-video-webhook long-video-webhook-hook long-video-webhook-timeout-hook trigger-pattern editor-technique-v2 "
 is_served_case() { [[ "$SERVED_CASES" == *" $1 "* ]]; }
 
 # The path of the Webhook trigger that starts the long-video-webhook twin.
 LONG_VIDEO_HOOK_PATH="flora-e2e-long-video"
+# The second twin (served case long-video-webhook-timeout): its own path; FLORA Technique
+# waits LONG_VIDEO_TIMEOUT_WAIT seconds for a run that lasts LONG_VIDEO_TIMEOUT_RUN_SECONDS
+# simulated seconds (an hour of real time at the default time scale 10).
+LONG_VIDEO_TIMEOUT_HOOK_PATH="flora-e2e-long-video-timeout"
+LONG_VIDEO_TIMEOUT_WAIT=5
+LONG_VIDEO_TIMEOUT_RUN_SECONDS=36000
 
 # make_webhook_twin IN OUT PATH: the workflow with its Manual Trigger replaced by a Webhook
 # trigger (POST /webhook/PATH, answered at once), so that a started n8n runs it in production
-# mode when called. Prints "id<TAB>name".
+# mode when called. The workflow id and every node's webhookId are derived from OUT's file
+# name, so that several twins of one example can be active together. Prints "id<TAB>name".
 make_webhook_twin() {
 	node -e '
 		const fs = require("fs"), crypto = require("crypto");
 		const [input, output, hookPath] = process.argv.slice(1);
+		const twinName = require("path").basename(output);
+		const sha1 = (text) => crypto.createHash("sha1").update(text).digest("hex");
 		const wf = JSON.parse(fs.readFileSync(input, "utf8"));
 		const manual = wf.nodes.find((n) => n.type === "n8n-nodes-base.manualTrigger");
 		if (!manual) throw new Error(input + " has no Manual Trigger");
@@ -293,15 +304,41 @@ make_webhook_twin() {
 		Object.assign(manual, {
 			name: hookName, type: "n8n-nodes-base.webhook", typeVersion: 2,
 			parameters: { httpMethod: "POST", path: hookPath, responseMode: "onReceived", options: {} },
-			webhookId: "0d1f3a52-7c4e-4b8a-9f6d-e2e000000001",
 		});
+		for (const node of wf.nodes) {
+			if (node !== manual && node.webhookId === undefined) continue;
+			// A name-based (SHA-1, version 5 style) UUID from the twin and the node.
+			const h = sha1(twinName + "/" + node.name);
+			const variant = ((parseInt(h[16], 16) & 3) | 8).toString(16);
+			node.webhookId = [h.slice(0, 8), h.slice(8, 12), "5" + h.slice(13, 16), variant + h.slice(17, 20), h.slice(20, 32)].join("-");
+		}
 		const oldName = Object.keys(wf.connections).find((k) => !wf.nodes.some((n) => n.name === k));
 		if (oldName) { wf.connections[hookName] = wf.connections[oldName]; delete wf.connections[oldName]; }
 		wf.name = wf.name + " (e2e: Webhook trigger)";
-		wf.id = "e2e" + crypto.createHash("sha1").update(require("path").basename(output)).digest("hex").slice(0, 13);
+		wf.id = "e2e" + sha1(twinName).slice(0, 13);
 		wf.active = false;
 		fs.writeFileSync(output, JSON.stringify(wf, null, 2));
 		console.log(wf.id + "\t" + wf.name);
+	' "$1" "$2" "$3"
+}
+
+# make_flora_wait_time_out TWIN WAIT_SECONDS RUN_SECONDS: changes a twin of
+# examples/long-video-webhook.json in place so that FLORA Technique's wait runs out first:
+# options { outputLayout: perRun, timeout: WAIT_SECONDS, onTimeout: returnRun }, and the
+# simulator's `#duration:RUN_SECONDS` token appended to the motion prompt (the run lasts that
+# many simulated seconds). The workflow's name says so.
+make_flora_wait_time_out() {
+	node -e '
+		const fs = require("fs");
+		const [file, waitSeconds, runSeconds] = process.argv.slice(1);
+		const wf = JSON.parse(fs.readFileSync(file, "utf8"));
+		const flora = wf.nodes.find((n) => n.type === "n8n-nodes-flora.floraTechnique");
+		const fields = flora?.parameters?.inputFields?.value;
+		if (typeof fields?.motion_prompt !== "string") throw new Error(file + " has no FLORA Technique with a motion prompt");
+		flora.parameters.options = { outputLayout: "perRun", timeout: Number(waitSeconds), onTimeout: "returnRun" };
+		fields.motion_prompt += " #duration:" + runSeconds;
+		wf.name += " (wait times out after " + waitSeconds + " s)";
+		fs.writeFileSync(file, JSON.stringify(wf, null, 2));
 	' "$1" "$2" "$3"
 }
 

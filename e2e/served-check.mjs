@@ -10,6 +10,19 @@
 //                       seen "waiting", ends "success", FLORA Technique's output is the run's
 //                       outputs, Edit Fields ran on it, nothing polled the run while waiting,
 //                       the callback was answered 200.
+//   long-video-webhook-timeout
+//                       A second active twin of examples/long-video-webhook.json (own webhook
+//                       path and ids) whose FLORA Technique waits only --wait-seconds (5) with
+//                       On Timeout "Return the Run", for a run that lasts far longer
+//                       (`#duration:36000` in the motion prompt). No callback comes: n8n's
+//                       WaitTracker (it polls its database every 60 s) resumes the execution
+//                       when the wait time is up, without running the node, and passes on the
+//                       items the node left in its waiting stack entry. Checks: the execution was
+//                       seen "waiting", ends "success" (within 150 s); one simulator run has this
+//                       execution's resume URL as callback_url; FLORA Technique output exactly
+//                       that run, timed_out: true, status pending or running; Edit Fields ran on
+//                       it; the run had not ended in the simulator when the execution ended;
+//                       nothing read the run at all.
 //   trigger-pattern     examples/trigger-pattern.json, active. A run is started on the
 //                       simulator directly with callback_url = the FLORA Trigger's production
 //                       URL. Checks: one execution with the event and the run's outputs; the
@@ -18,6 +31,7 @@
 //
 // Usage: node e2e/served-check.mjs CASE --base-url URL --sim-url URL --workflow-id ID
 //          --email E --password P --n8n-dir DIR [--hook-path PATH] [--trigger-path PATH]
+//          [--wait-seconds N]
 // Prints "ok"/"FAIL" lines; exits 0 when every check passed.
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -95,11 +109,10 @@ async function until(what, fn, { timeoutMs = 60000, everyMs = 250 } = {}) {
 }
 
 // ----------------------------------------------------------------------------- cases
-async function longVideoWebhook() {
-	const workflowId = args['workflow-id'];
+/** Calls a twin's webhook; returns the new execution's id. */
+async function startByWebhook(workflowId, hookPath) {
 	const before = new Set((await executionsOf(workflowId)).map((e) => e.id));
-	const t0 = Date.now();
-	const hook = await fetch(`${base}/webhook/${args['hook-path']}`, {
+	const hook = await fetch(`${base}/webhook/${hookPath}`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ from: 'e2e' }),
@@ -108,8 +121,14 @@ async function longVideoWebhook() {
 	const started = await until('the execution to appear', async () =>
 		(await executionsOf(workflowId)).find((e) => !before.has(e.id)),
 	);
-	const id = started.id;
-	info(`execution ${id} (mode ${started.mode})`);
+	info(`execution ${started.id} (mode ${started.mode})`);
+	return started.id;
+}
+
+async function longVideoWebhook() {
+	const workflowId = args['workflow-id'];
+	const t0 = Date.now();
+	const id = await startByWebhook(workflowId, args['hook-path']);
 
 	// Watch it: it must wait (no worker held) and then end.
 	const seen = new Set();
@@ -159,6 +178,66 @@ async function longVideoWebhook() {
 	check(
 		edit.length === 1 && edit[0].run === run.run_id && /\.mp4$/.test(edit[0].video_url ?? '') && /\.mp3$/.test(edit[0].soundtrack_url ?? ''),
 		`Edit Fields ran after the resume with run, video_url and soundtrack_url (${JSON.stringify(edit[0] ?? null)})`,
+	);
+}
+
+async function longVideoWebhookTimeout() {
+	const workflowId = args['workflow-id'];
+	const waitSeconds = Number(args['wait-seconds']);
+	const t0 = Date.now();
+	const id = await startByWebhook(workflowId, args['hook-path']);
+
+	// It must wait, and then end once n8n's WaitTracker sees the wait time is up: the tracker
+	// reads its database every 60 s, so this takes up to about 70 s after the wait time.
+	const seen = [];
+	const final = await until(
+		'the execution to end after its wait time ran out',
+		async () => {
+			const e = (await executionsOf(workflowId)).find((x) => x.id === id);
+			if (e && seen.at(-1) !== e.status) seen.push(e.status);
+			return e && ['success', 'error', 'crashed', 'canceled'].includes(e.status) ? e : undefined;
+		},
+		{ timeoutMs: 150000, everyMs: 500 },
+	);
+	// The simulator's view right when the execution ended.
+	const state = await simState();
+	const tookSeconds = (Date.now() - t0) / 1000;
+	info(`statuses seen: ${seen.join(' → ')} (${tookSeconds.toFixed(1)}s)`);
+	check(seen.includes('waiting'), 'the execution was "waiting" for FLORA’s callback');
+	check(
+		tookSeconds >= waitSeconds,
+		`the execution ended no sooner than its wait time of ${waitSeconds}s (after ${tookSeconds.toFixed(1)}s)`,
+	);
+	const exec = await execution(id);
+	const error = exec.data?.resultData?.error;
+	check(final.status === 'success', `the execution ended "success" (got "${final.status}"${error ? `: ${error.message}` : ''})`);
+
+	const runs = state.runs.filter((r) => r.callbackUrl && r.callbackUrl.startsWith(`${base}/webhook-waiting/${id}`));
+	check(runs.length === 1, `one FLORA run was started with this execution's resume URL as callback_url (${runs[0]?.callbackUrl ?? 'none'})`);
+	const run = runs[0];
+	const flora = itemsOf(exec, FLORA);
+	info(`${FLORA} output: ${JSON.stringify(flora)}`);
+	if (!run) return;
+	check(
+		run.status !== 'completed' && run.status !== 'failed',
+		`the run had not ended in the simulator when the execution ended (status ${run.status})`,
+	);
+	const deliveries = state.webhookDeliveries.filter((d) => d.runId === run.run_id);
+	check(deliveries.length === 0, `no callback was delivered for the run (${deliveries.length})`);
+	const reads = state.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/runs/${run.run_id}`));
+	check(reads.length === 0, `nothing read the run while the execution waited (${reads.length} read(s))`);
+
+	check(flora.length === 1, `${FLORA} output exactly 1 item (got ${flora.length})`);
+	const item = flora[0] ?? {};
+	check(item.run_id === run.run_id, `${FLORA}'s item is run ${run.run_id} (got ${item.run_id})`);
+	check(item.timed_out === true, `${FLORA}'s item is marked timed_out: true (got ${JSON.stringify(item.timed_out)})`);
+	check(['pending', 'running'].includes(item.status), `${FLORA}'s item has status pending or running (got ${item.status})`);
+	check(item.technique_id === 'tech_storyboard_to_video', `${FLORA}'s item names the technique (${item.technique_id})`);
+	check(item.error === undefined, `${FLORA}'s item is no error item (${item.error ?? 'no error'})`);
+	const edit = itemsOf(exec, 'Edit Fields');
+	check(
+		edit.length === 1 && edit[0].run === run.run_id,
+		`Edit Fields ran after the timeout with run = ${run.run_id} (${JSON.stringify(edit)})`,
 	);
 }
 
@@ -231,7 +310,11 @@ async function triggerPattern() {
 	check(after.length === before + 1, `still exactly one execution of the trigger workflow (got ${after.length - before})`);
 }
 
-const CASES = { 'long-video-webhook': longVideoWebhook, 'trigger-pattern': triggerPattern };
+const CASES = {
+	'long-video-webhook': longVideoWebhook,
+	'long-video-webhook-timeout': longVideoWebhookTimeout,
+	'trigger-pattern': triggerPattern,
+};
 try {
 	if (!CASES[caseName]) throw new Error(`unknown case ${caseName}`);
 	await login();
