@@ -103,6 +103,8 @@ export function passOnWhenTheWaitTimesOut(
 			? { json: itemErrorJson(timedOut), pairedItem: { item: itemIndex } }
 			: timedOut;
 	});
+	// The entry n8n keeps on its execution stack and saves with the waiting execution. Its
+	// `data` is replaced, not changed in place: the arrays are the previous node's output.
 	const waiting = context.getExecuteData();
 	waiting.data = { ...waiting.data, main: [items] };
 }
