@@ -58,6 +58,17 @@ export async function checkResumeTarget(context: IExecuteFunctions): Promise<str
 	return resumeUrl;
 }
 
+/** The run an item of the waiting node stands for: none for an item whose run did not start. */
+export function startedRunOf(
+	json: IDataObject,
+): { runId: string; techniqueId: string } | undefined {
+	const { run_id: runId, technique_id: techniqueId, error } = json;
+	if (typeof runId !== 'string' || typeof techniqueId !== 'string' || error !== undefined) {
+		return undefined;
+	}
+	return { runId, techniqueId };
+}
+
 /**
  * Where a waiting execution keeps what its webhook needs: n8n drops the waiting node's own
  * output before the webhook runs, and item parameters cannot be resolved there.
@@ -95,9 +106,9 @@ export function passOnWhenTheWaitTimesOut(
 ) {
 	const node = context.getNode();
 	const items = started.map((item, itemIndex) => {
-		const { run_id: runId, technique_id: techniqueId } = item.json;
-		if (typeof runId !== 'string' || typeof techniqueId !== 'string' || item.json.error)
-			return item;
+		const startedRun = startedRunOf(item.json);
+		if (!startedRun) return item;
+		const { techniqueId } = startedRun;
 		const timedOut = timedOutRunItem(node, item.json as Run, techniqueId, options, itemIndex);
 		return timedOut instanceof Error
 			? { json: itemErrorJson(timedOut), pairedItem: { item: itemIndex } }
@@ -151,15 +162,9 @@ export async function resumeOnRunCallback(this: IWebhookFunctions): Promise<IWeb
 	const client = await FloraClient.create(this);
 	const runs = await Promise.all(
 		emitted.map(async (item, itemIndex) => {
-			const runId = item.run_id;
-			const techniqueId = item.technique_id;
-			if (
-				typeof runId !== 'string' ||
-				typeof techniqueId !== 'string' ||
-				item.error !== undefined
-			) {
-				return undefined;
-			}
+			const startedRun = startedRunOf(item);
+			if (!startedRun) return undefined;
+			const { runId, techniqueId } = startedRun;
 			return { techniqueId, run: await readRun(client, techniqueId, { run_id: runId }, itemIndex) };
 		}),
 	);

@@ -25,6 +25,7 @@ import {
 	passOnWhenTheWaitTimesOut,
 	readWaitMode,
 	rememberWaitingItems,
+	startedRunOf,
 } from '../../helpers/webhookWait';
 import { getTechnique } from '../../helpers/techniques';
 import { readRunEvents } from '../../helpers/wait';
@@ -432,7 +433,7 @@ async function startRunsAndWaitForCallbacks(
 		},
 		first.options.concurrency,
 	);
-	if (items.some((item) => typeof item.json.run_id === 'string' && item.json.error === undefined)) {
+	if (items.some((item) => startedRunOf(item.json) !== undefined)) {
 		const { outputLayout, downloadInto } = first.options;
 		rememberWaitingItems(context, items, { outputLayout, downloadInto });
 		await context.putExecutionToWait(new Date(Date.now() + first.options.timeoutMs));
