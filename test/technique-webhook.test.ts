@@ -2,7 +2,7 @@ import axios from 'axios';
 import { createHmac } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET } from '../simulator';
+import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, MEDIA_ROUTE } from '../simulator';
 import { runWorkflow } from './harness/engine';
 import {
 	FLORA_NODE,
@@ -150,6 +150,31 @@ describe('waiting for runs by webhook', () => {
 			error_code: 'safety_blocked',
 			run_id: expect.stringMatching(/^run_/),
 		});
+	});
+
+	test('a failed download after the resume becomes its item’s error item under Continue On Fail, as when polling', async () => {
+		const workflow = webhookRun({ options: { download: true, outputLayout: 'perRun' } });
+		workflow.nodes.find((node) => node.name === FLORA_NODE)!.onError = 'continueRegularOutput';
+		execution = await startWaitingExecution(workflow, {
+			credentials: credentials(),
+			triggerItems: prompts('a vase'),
+		});
+		flora.sim.injectFault({
+			route: MEDIA_ROUTE,
+			kind: 'status',
+			status: 404,
+			code: 'gone',
+			times: 10,
+		});
+
+		const final = await execution.final;
+
+		expect(final.status).toBe('success');
+		const [item] = final.items(FLORA_NODE);
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect((item.json.error as IDataObject).message).toMatch(
+			/^Could not download output \S+ from /,
+		);
 	});
 
 	test('a failed run without Continue On Fail ends the execution with the run’s error', async () => {

@@ -39,8 +39,33 @@ export async function finishRun(
 		if (timedOut instanceof Error) throw timedOut;
 		return [timedOut];
 	}
+	return await endedRunOutput(context, client, run, techniqueId, options, itemIndex);
+}
+
+/**
+ * The items of a run that ended: an error naming it when it failed; its outputs when it
+ * completed, with its media files attached when the user asked for them.
+ */
+export async function endedRunOutput(
+	context: BinaryStoreContext,
+	client: FloraClient,
+	run: Run,
+	techniqueId: string,
+	options: Pick<FinishOptions, 'outputLayout' | 'downloadInto'>,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	if (run.status === 'failed') throw runFailedError(client.node, run, techniqueId, itemIndex);
-	return await completedRunOutput(context, client, run, techniqueId, options, itemIndex);
+	const items = completedRunItems(run, techniqueId, options.outputLayout, itemIndex);
+	if (!options.downloadInto) return items;
+	return await attachOutputFiles(
+		context,
+		client,
+		items,
+		run.outputs ?? [],
+		options.outputLayout,
+		options.downloadInto,
+		itemIndex,
+	);
 }
 
 /**
@@ -65,26 +90,4 @@ export function timedOutRunItem(
 	);
 	error.context.runId = run.run_id;
 	return error;
-}
-
-/** The items of a completed run, with its media files attached when the user asked for them. */
-export async function completedRunOutput(
-	context: BinaryStoreContext,
-	client: FloraClient,
-	run: Run,
-	techniqueId: string,
-	options: Pick<FinishOptions, 'outputLayout' | 'downloadInto'>,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
-	const items = completedRunItems(run, techniqueId, options.outputLayout, itemIndex);
-	if (!options.downloadInto) return items;
-	return await attachOutputFiles(
-		context,
-		client,
-		items,
-		run.outputs ?? [],
-		options.outputLayout,
-		options.downloadInto,
-		itemIndex,
-	);
 }

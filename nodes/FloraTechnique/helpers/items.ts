@@ -24,13 +24,16 @@ export function itemErrorJson(
 	};
 }
 
+/** What decides an item's error: the node, and whether it continues on fail. */
+export type ItemErrorPolicy = Pick<IExecuteFunctions, 'getNode' | 'continueOnFail'>;
+
 /**
  * Runs `work` for every item, at most `concurrency` at a time, and flattens the results in
  * item order whatever order the work finishes in. Under Continue On Fail an item whose work
  * throws becomes one error item paired with it; otherwise the first error stops the node.
  */
 export async function mapItems<T>(
-	context: IExecuteFunctions,
+	context: ItemErrorPolicy,
 	entries: T[],
 	work: (entry: T, itemIndex: number) => Promise<INodeExecutionData[]>,
 	concurrency = 1,

@@ -10,12 +10,12 @@ import { NodeOperationError } from 'n8n-workflow';
 import { readRawBody } from '../../shared/rawBody';
 import { FLORA_SIGNATURE_HEADER, verifyFloraSignature } from '../../shared/webhookSignature';
 import { FloraClient } from '../transport';
-import { runFailedError } from '../transport/errors';
 import type { FinishOptions } from './finishRun';
-import { completedRunOutput, timedOutRunItem } from './finishRun';
+import { endedRunOutput, timedOutRunItem } from './finishRun';
 import type { Run } from './interfaces';
 import { isTerminal } from './interfaces';
-import { itemErrorJson } from './items';
+import type { ItemErrorPolicy } from './items';
+import { itemErrorJson, mapItems } from './items';
 import type { WaitOptions } from './params';
 import { readRun } from './wait';
 
@@ -177,24 +177,23 @@ export async function resumeOnRunCallback(this: IWebhookFunctions): Promise<IWeb
 	}
 
 	const node = this.getNode();
-	const continueOnFail =
-		node.continueOnFail === true || (node.onError !== undefined && node.onError !== 'stopWorkflow');
-	const output: INodeExecutionData[] = [];
-	for (const [itemIndex, entry] of runs.entries()) {
-		if (!entry) {
-			output.push({ json: emitted[itemIndex], pairedItem: { item: itemIndex } });
-			continue;
-		}
-		const { techniqueId, run } = entry;
-		if (run.status === 'failed') {
-			const error = runFailedError(client.node, run, techniqueId, itemIndex);
-			if (!continueOnFail) throw error;
-			output.push({ json: itemErrorJson(error), pairedItem: { item: itemIndex } });
-			continue;
-		}
-		output.push(
-			...(await completedRunOutput(this, client, run, techniqueId, outputOptions, itemIndex)),
+	// Webhook functions have no continueOnFail(): the node's settings say the same.
+	const itemErrors: ItemErrorPolicy = {
+		getNode: () => node,
+		continueOnFail: () =>
+			node.continueOnFail === true ||
+			(node.onError !== undefined && node.onError !== 'stopWorkflow'),
+	};
+	const output = await mapItems(itemErrors, runs, async (entry, itemIndex) => {
+		if (!entry) return [{ json: emitted[itemIndex], pairedItem: { item: itemIndex } }];
+		return await endedRunOutput(
+			this,
+			client,
+			entry.run,
+			entry.techniqueId,
+			outputOptions,
+			itemIndex,
 		);
-	}
+	});
 	return { workflowData: [output] };
 }
