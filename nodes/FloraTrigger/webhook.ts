@@ -1,11 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import {
-	FLORA_SIGNATURE_HEADER,
-	verifyFloraSignature,
-	type SignatureFailure,
-} from '../shared/webhookSignature';
-import { readRawBody } from '../shared/rawBody';
+import { verifyFloraCall } from '../shared/webhookCall';
+import type { SignatureFailure } from '../shared/webhookSignature';
 import { seenBefore } from './deliveries';
 import { eventItem, parseEvent } from './event';
 import { readEventRun } from './readRun';
@@ -38,15 +34,7 @@ function refuse(context: IWebhookFunctions, statusCode: number, message: string)
  * (so it stops retrying) and a 401 for anything it did not sign.
  */
 export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const credentials = await this.getCredentials('floraApi');
-	const secret = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
-	const rawBody = await readRawBody(this);
-
-	const check = verifyFloraSignature({
-		rawBody,
-		signatureHeader: this.getHeaderData()[FLORA_SIGNATURE_HEADER],
-		secret,
-	});
+	const { rawBody, check } = await verifyFloraCall(this);
 	if (!check.valid) {
 		const problem = SIGNATURE_PROBLEMS[check.reason];
 		if (check.reason === 'no-secret') this.logger.warn(`FLORA Trigger: ${problem}`);

@@ -7,8 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readRawBody } from '../../shared/rawBody';
-import { FLORA_SIGNATURE_HEADER, verifyFloraSignature } from '../../shared/webhookSignature';
+import { verifyFloraCall } from '../../shared/webhookCall';
 import { FloraClient } from '../transport';
 import type { FinishOptions } from './finishRun';
 import { endedRunOutput, timedOutRunItem } from './finishRun';
@@ -146,13 +145,7 @@ function readWaitingState(context: IWebhookFunctions): WaitingState {
  */
 export async function resumeOnRunCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const response = this.getResponseObject();
-	const credentials = await this.getCredentials('floraApi');
-	const rawBody = await readRawBody(this);
-	const check = verifyFloraSignature({
-		rawBody,
-		signatureHeader: this.getHeaderData()[FLORA_SIGNATURE_HEADER],
-		secret: String(credentials.webhookSecret ?? ''),
-	});
+	const { check } = await verifyFloraCall(this);
 	if (!check.valid) {
 		response.status(401).json({ error: 'invalid_signature', reason: check.reason });
 		return { noWebhookResponse: true };
