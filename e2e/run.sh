@@ -8,6 +8,7 @@
 #   FLORA_E2E_BUILD=npm|isolated|none   how the package is built (see lib.sh stage_package)
 #   FLORA_E2E_CACHE=DIR             where n8n, Node 24 and playwright-core are installed
 #   FLORA_E2E_KEEP=1                keep the temporary n8n user folders for inspection
+#   FLORA_E2E_VERIFY_REBUILD=1      build the first version's sqlite3 again (always under CI=true)
 #
 # Exits non-zero on any failure. Prints the n8n versions that ran and how long each took.
 set -euo pipefail
@@ -34,10 +35,15 @@ trap 'exit 130' INT TERM
 
 FAILED=0
 
-# 1. n8n installs (instant once cached)
+# 1. n8n installs (instant once cached). Under CI the first version's sqlite3 is built again
+# even from a warm cache, so that a build that silently does nothing (npm settings inherited
+# from `npm run`) fails CI on every machine, not only on a new one.
+verify=()
+[[ "${CI:-}" == true || "${FLORA_E2E_VERIFY_REBUILD:-0}" == 1 ]] && verify=(--verify-rebuild)
 for v in "${VERSIONS[@]}"; do
 	t0=$(date +%s)
-	"$E2E_DIR/install-n8n.sh" "$v"
+	"$E2E_DIR/install-n8n.sh" "$v" "${verify[@]}"
+	verify=()
 	log "n8n $v ready ($(( $(date +%s) - t0 ))s): $(cat "$(n8n_dir "$v")/.installed")"
 done
 
