@@ -1,8 +1,9 @@
 /**
  * FLORA API simulator — a real HTTP server on loopback that behaves like FLORA's public API
- * (`/work/shared/flora-api.md`, `flora-openapi.json`): the stand-in for FLORA in tests, the
- * demo and benchmarks. Faithful, not friendly: strict validation, real error envelopes,
- * runs that take (scaled) time, real media files on a separate host, signed webhooks.
+ * (the project's own contract `simulator/contract/flora-openapi.json`; notes in flora-api.md):
+ * the stand-in for FLORA in tests, the demo and benchmarks. Faithful, not friendly: strict
+ * validation, real error envelopes, runs that take (scaled) time, real media files on a
+ * separate host, signed webhooks.
  *
  *   const sim = await startSimulator({ timeScale: 20, allowInsecureCallbacks: true });
  *   // sim.baseUrl  -> http://127.0.0.1:<port>/api/v1   (Authorization: Bearer DEFAULT_API_KEY)
@@ -21,11 +22,36 @@
  *   POST   /_simulator/reset                    same as reset()
  *   POST   /_simulator/faults                   a FaultSpec, an array of them, or {faults:[...]}
  *   DELETE /_simulator/faults                   drop pending faults
+ *   POST   /_simulator/chaos                    a ChaosSpec: seeded random faults from now on (same as setChaos)
+ *   DELETE /_simulator/chaos                    chaos off (same as setChaos(null))
  *   POST   /_simulator/config                   {timeScale?, streamFormat?, credits?, allowInsecureCallbacks?,
  *                                                runDurations?: {<technique>: seconds},
  *                                                outputBytes?: {<technique>: bytes|null},
  *                                                scriptNextRun?: {technique, outcome, errorCode?, errorMessage?,
  *                                                                 durationSeconds?, outputBytes?} | [...]}
+ *
+ * Chaos (setChaos / POST /_simulator/chaos), seeded random faults:
+ *   { seed, rate (0..1), kinds?: ChaosKind[] (default all), routes?: string[] (route keys or
+ *     MEDIA_ROUTE; default every API route and the media host's output files),
+ *     retryAfterSeconds? (of chaos 429s, default 1), slowMs?: [min, max] (default [200, 2000]) }
+ *   A mulberry32 PRNG seeded with `seed` takes three draws per covered request as it arrives
+ *   (hit? which kind? its parameter), so the same seed and the same sequence of requests give
+ *   the same faults. API kinds: rate_limited (429 + retry-after), internal_error (500
+ *   unknown_error), service_unavailable (503), drop (before handling), dropAfterHandling (the
+ *   request is handled, e.g. the run and its idempotency key exist, then the connection is
+ *   destroyed), slow (answer delayed after handling), cutStream (streamed run creates: the
+ *   event stream is cut after 0..3 events). Media kinds (GET|HEAD /media/…): internal_error
+ *   (500), service_unavailable (503), drop, slow (delay before the answer), cutBody (the
+ *   connection is destroyed after part of the file was sent). A request draws only among the
+ *   kinds that apply to it. Error answers use the documented error envelope. Control routes
+ *   never get faults; an explicit fault (injectFault) for a request takes precedence; reset()
+ *   turns chaos off. Every fault applied is in chaosLog ({requestId?, route, kind, at, runId?})
+ *   and on its request record (`chaos`); the state answer has `chaos` and `chaosLog`.
+ *
+ * Besides the nested technique routes, GET /runs/{runId} reads any run by id alone (the same
+ * body as the nested read; 400 for an id that is not run_…, 404 for an unknown one).
+ * Webhook deliveries share a keep-alive agent with at most WEBHOOK_MAX_SOCKETS sockets per
+ * receiver; further deliveries wait for a free socket.
  *
  * Media host routes: GET|HEAD /media/{runId}/{outputId}.{png|mp4|mp3|pdf}, GET|HEAD
  * /assets/{assetId}/{fileName}, POST /uploads/{assetId} (signed multipart form),
@@ -41,6 +67,7 @@ export {
 	ALLOWED_ASSET_TYPES,
 	DIRECT_UPLOAD_MAX_BYTES,
 	MEDIA_ROUTE,
+	WEBHOOK_MAX_SOCKETS,
 	Simulator,
 	startSimulator,
 } from './server';
@@ -48,6 +75,9 @@ export type {
 	SimulatorOptions,
 	FloraSimulator,
 	FaultSpec,
+	ChaosSpec,
+	ChaosKind,
+	ChaosLogEntry,
 	RunScript,
 	RecordedRequest,
 	RunRecord,
@@ -65,11 +95,5 @@ export {
 	DEFAULT_PROJECT_ID,
 	findTechnique,
 } from './catalogue';
-export {
-	Contract,
-	ROUTES,
-	ROUTE_KEYS,
-	resolveSpecPath,
-	VENDORED_SPEC_PATH,
-	SHARED_SPEC_PATH,
-} from './spec';
+export { Contract, ROUTES, ROUTE_KEYS, SPEC_PATH } from './spec';
+export { CHAOS_KINDS, mulberry32 } from './chaos';

@@ -28,10 +28,13 @@ import {
 	searchTechniques,
 	type CatalogueTechnique,
 } from './catalogue';
+import { Chaos, cutLength, recordChaos, sendTruncated, sleep, type ChaosHit } from './chaos';
 import { MEDIA_TYPES, makeMedia, pngDimensions, type MediaFile, type MediaSlotType } from './media';
 import { MultipartParser, boundaryOf } from './multipart';
 import { Contract, matchRoute, type RequestFacts } from './spec';
 import type {
+	ChaosLogEntry,
+	ChaosSpec,
 	FaultSpec,
 	FloraSimulator,
 	MediaRequestRecord,
@@ -79,6 +82,9 @@ export const ALLOWED_ASSET_TYPES = [
 ];
 /** Faults on this route hit the media host's output files (not part of FLORA's API contract). */
 export const MEDIA_ROUTE = 'GET /media/{runId}/{file}';
+/** Webhook deliveries share one keep-alive agent: at most this many sockets per receiver. */
+export const WEBHOOK_MAX_SOCKETS = 50;
+const CREATE_RUN = 'POST /techniques/{techniqueId}/runs';
 
 const EXTENSION_TYPES: Record<string, string> = {
 	jpg: 'image/jpeg',
@@ -315,9 +321,16 @@ interface AssetState {
 
 type FaultState = FaultSpec & { left: number };
 
+/** Where a run-create event stream is cut (an explicit cutStream fault or chaos); onCut runs when it is. */
+type StreamCut = { afterEvents: number; onCut?: () => void };
+
 type Reply =
 	| { kind: 'json'; status: number; body: unknown; headers?: Record<string, string> }
-	| { kind: 'stream'; start: (res: http.ServerResponse, cut: FaultState | null) => void };
+	| {
+			kind: 'stream';
+			runId: string;
+			start: (res: http.ServerResponse, cut: StreamCut | null) => void;
+	  };
 
 interface ParsedBody {
 	kind: RequestFacts['bodyKind'];
@@ -347,6 +360,7 @@ export class Simulator implements FloraSimulator {
 	readonly contractViolations: string[] = [];
 	readonly uploads: UploadRecord[] = [];
 	readonly mediaRequests: MediaRequestRecord[] = [];
+	readonly chaosLog: ChaosLogEntry[] = [];
 
 	readonly contract: Contract;
 	private readonly api: http.Server;
@@ -358,6 +372,11 @@ export class Simulator implements FloraSimulator {
 	private readonly assets = new Map<string, AssetState>();
 	private readonly idempotency = new Map<string, { hash: string; simAt: number }>();
 	private faults: FaultState[] = [];
+	private chaos: Chaos | null = null;
+	private readonly hookAgents = {
+		http: new http.Agent({ keepAlive: true, maxSockets: WEBHOOK_MAX_SOCKETS, timeout: 4000 }),
+		https: new https.Agent({ keepAlive: true, maxSockets: WEBHOOK_MAX_SOCKETS, timeout: 4000 }),
+	};
 	private readonly durations = new Map<string, number>();
 	private readonly scripts = new Map<string, RunScript[]>();
 	private readonly outputBytes = new Map<string, number>();
@@ -432,6 +451,8 @@ export class Simulator implements FloraSimulator {
 			(s) => new Promise<void>((resolve) => s.close(() => resolve())),
 		);
 		for (const sock of this.sockets) sock.destroy();
+		this.hookAgents.http.destroy();
+		this.hookAgents.https.destroy();
 		await Promise.all(closing);
 		rmSync(this.tmpDir, { recursive: true, force: true });
 	}
@@ -446,6 +467,8 @@ export class Simulator implements FloraSimulator {
 		this.assets.clear();
 		this.idempotency.clear();
 		this.faults = [];
+		this.chaos = null;
+		this.chaosLog.length = 0;
 		this.durations.clear();
 		this.scripts.clear();
 		this.outputBytes.clear();
@@ -487,6 +510,13 @@ export class Simulator implements FloraSimulator {
 			);
 		}
 		this.faults.push({ ...fault, left: fault.times ?? 1 } as FaultState);
+	}
+
+	setChaos(spec: ChaosSpec | null): void {
+		this.chaos =
+			spec === null
+				? null
+				: new Chaos(spec, (r) => r === MEDIA_ROUTE || Boolean(this.contract.operation(r)));
 	}
 
 	private techniqueOrThrow(idOrSlug: string): CatalogueTechnique {
@@ -596,6 +626,8 @@ export class Simulator implements FloraSimulator {
 				mediaRequestsWithAuthorization: this.mediaRequests.filter((m) => m.hadAuthorization).length,
 			},
 			pendingFaults: this.faults.filter((f) => f.left > 0),
+			chaos: this.chaos?.spec ?? null,
+			chaosLog: this.chaosLog,
 			runs: this.listRuns(),
 			webhookDeliveries: this.webhookDeliveries,
 			contractViolations: this.contractViolations,
@@ -779,8 +811,11 @@ export class Simulator implements FloraSimulator {
 			record.answeredAt = Date.now();
 		});
 
-		// Faults that act before handling.
+		// Faults that act before handling. Chaos draws on arrival (so in arrival order); an
+		// explicit fault for this request takes precedence over it.
 		const fault = this.takeFault(routeKey, (f) => f.kind !== 'cutStream');
+		const chaos = this.chaos;
+		const draw = chaos?.draw(routeKey) ?? null;
 		if (fault?.kind === 'drop') {
 			req.socket.destroy();
 			return;
@@ -793,9 +828,28 @@ export class Simulator implements FloraSimulator {
 			this.send(
 				res,
 				fault.status,
-				errorBody(fault.code, fault.message ?? defaultMessage(fault.code)),
+				errorBody(fault.code, fault.message ?? defaultMessage(fault.code), fault.fields),
 				fault.headers ?? {},
 			);
+			return;
+		}
+		const hit: ChaosHit | null =
+			fault || !chaos
+				? null
+				: chaos.pick(draw, 'api', {
+						stream:
+							routeKey === CREATE_RUN &&
+							this.streamFormat === 'event-stream' &&
+							(body.value as { mode?: unknown } | undefined)?.mode === 'stream',
+					});
+		if (hit?.kind === 'drop') {
+			recordChaos(this.chaosLog, record, routeKey, hit.kind);
+			req.socket.destroy();
+			return;
+		}
+		if (hit && 'status' in hit) {
+			recordChaos(this.chaosLog, record, routeKey, hit.kind);
+			this.send(res, hit.status, errorBody(hit.code, hit.message), hit.headers);
 			return;
 		}
 
@@ -838,11 +892,34 @@ export class Simulator implements FloraSimulator {
 			req.socket.destroy();
 			return;
 		}
-		if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+		// The run a run create made, for the chaos log.
+		const runId =
+			reply.kind === 'stream'
+				? reply.runId
+				: routeKey === CREATE_RUN && reply.status < 300
+					? (reply.body as { run_id?: string }).run_id
+					: undefined;
+		if (hit?.kind === 'dropAfterHandling') {
+			recordChaos(this.chaosLog, record, routeKey, hit.kind, runId);
+			req.socket.destroy();
+			return;
+		}
+		if (fault?.kind === 'delay') await sleep(fault.ms);
+		if (hit?.kind === 'slow') {
+			recordChaos(this.chaosLog, record, routeKey, hit.kind, runId);
+			await sleep(hit.ms);
+		}
 		if (res.destroyed) return;
 		if (reply.kind === 'json') this.send(res, reply.status, reply.body, reply.headers);
 		else {
-			const cut = this.takeFault(routeKey, (f) => f.kind === 'cutStream');
+			const explicit = this.takeFault(routeKey, (f) => f.kind === 'cutStream');
+			let cut: StreamCut | null =
+				explicit?.kind === 'cutStream' ? { afterEvents: explicit.afterEvents } : null;
+			if (!cut && hit?.kind === 'cutStream')
+				cut = {
+					afterEvents: hit.afterEvents,
+					onCut: () => recordChaos(this.chaosLog, record, routeKey, 'cutStream', runId),
+				};
 			reply.start(res, cut);
 		}
 	}
@@ -893,6 +970,8 @@ export class Simulator implements FloraSimulator {
 				return this.createRun(params.techniqueId, req, body, auth.key);
 			case 'GET /techniques/{techniqueId}/runs/{runId}':
 				return json(200, this.runJson(this.runUnder(params.techniqueId, params.runId)));
+			case 'GET /runs/{runId}':
+				return json(200, this.runJson(this.runById(params.runId)));
 			case 'GET /technique-runs':
 				return json(200, this.listRuns_(query));
 			case 'GET /workspaces':
@@ -966,6 +1045,16 @@ export class Simulator implements FloraSimulator {
 		const r = this.runs.get(runId);
 		if (!r || r.technique_id !== t.technique_id)
 			throw new ApiError(404, 'not_found', `Run "${runId}" was not found.`);
+		this.advance(r);
+		return r;
+	}
+
+	/** GET /runs/{runId}: any run, by id alone. */
+	private runById(runId: string): RunState {
+		if (!/^run_\S+$/.test(runId))
+			throw validationError([{ field: 'runId', message: 'must be a run id (run_…)' }]);
+		const r = this.runs.get(runId);
+		if (!r) throw new ApiError(404, 'not_found', `Run "${runId}" was not found.`);
 		this.advance(r);
 		return r;
 	}
@@ -1165,7 +1254,11 @@ export class Simulator implements FloraSimulator {
 		remember?.();
 		const run = this.startRun(t, v, apiKey);
 		if (v.mode === 'stream' && this.streamFormat === 'event-stream') {
-			return { kind: 'stream', start: (res, cut) => this.streamRun(run, res, cut) };
+			return {
+				kind: 'stream',
+				runId: run.run_id,
+				start: (res, cut) => this.streamRun(run, res, cut),
+			};
 		}
 		return json(201, this.runJson(run));
 	}
@@ -1429,7 +1522,7 @@ export class Simulator implements FloraSimulator {
 	}
 
 	// -------------------------------------------------------------- stream mode
-	private streamRun(run: RunState, res: http.ServerResponse, cut: FaultState | null): void {
+	private streamRun(run: RunState, res: http.ServerResponse, cut: StreamCut | null): void {
 		res.writeHead(200, {
 			'content-type': 'text/event-stream; charset=utf-8',
 			'cache-control': 'no-cache',
@@ -1450,8 +1543,9 @@ export class Simulator implements FloraSimulator {
 			const snap = this.runJson(run);
 			const sig = `${snap.status}|${snap.progress}`;
 			if (sig !== last) {
-				if (cut && cut.kind === 'cutStream' && sent >= cut.afterEvents) {
+				if (cut && sent >= cut.afterEvents) {
 					stop();
+					cut.onCut?.();
 					res.destroy();
 					return;
 				}
@@ -1534,10 +1628,15 @@ export class Simulator implements FloraSimulator {
 			};
 			try {
 				const u = new URL(url);
-				const mod = u.protocol === 'https:' ? https : http;
-				const r = mod.request(
+				const secure = u.protocol === 'https:';
+				const r = (secure ? https : http).request(
 					u,
-					{ method: 'POST', headers, timeout: WEBHOOK_TIMEOUT_MS },
+					{
+						method: 'POST',
+						headers,
+						timeout: WEBHOOK_TIMEOUT_MS,
+						agent: secure ? this.hookAgents.https : this.hookAgents.http,
+					},
 					(resp) => {
 						resp.resume();
 						once(resp.statusCode ?? null);
@@ -1864,6 +1963,7 @@ export class Simulator implements FloraSimulator {
 		};
 		if ((method === 'GET' || method === 'HEAD') && segs[0] === 'media' && segs.length === 3) {
 			const fault = this.takeFault(MEDIA_ROUTE, (f) => f.kind === 'status' || f.kind === 'drop');
+			const draw = this.chaos?.draw(MEDIA_ROUTE) ?? null;
 			if (fault?.kind === 'drop') return void req.socket.destroy();
 			if (fault?.kind === 'status') {
 				req.resume();
@@ -1874,6 +1974,21 @@ export class Simulator implements FloraSimulator {
 			const run = this.runs.get(segs[1]);
 			const outId = segs[2].replace(/\.[a-z0-9]+$/, '');
 			const out = run?.outputs?.find((o) => o.output_id === outId);
+			const found = Boolean(run && out && out.type !== 'text');
+			const hit =
+				fault || !this.chaos
+					? null
+					: this.chaos.pick(draw, 'media', { body: method === 'GET' && found });
+			if (hit) recordChaos(this.chaosLog, rec, MEDIA_ROUTE, hit.kind);
+			if (hit?.kind === 'drop') return void req.socket.destroy();
+			if (hit && 'status' in hit) {
+				req.resume();
+				res.writeHead(hit.status, { 'content-type': 'text/plain' });
+				res.end(hit.message);
+				return;
+			}
+			if (hit?.kind === 'slow') await sleep(hit.ms);
+			if (res.destroyed) return;
 			if (!run || !out || out.type === 'text') return notFound();
 			const file = makeMedia(out.type as MediaSlotType, {
 				seed: `${run.run_id}/${out.output_id}`,
@@ -1881,7 +1996,7 @@ export class Simulator implements FloraSimulator {
 				durationSeconds: out.durationSeconds,
 				lines: out.lines,
 			});
-			return this.sendMedia(req, res, file);
+			return this.sendMedia(req, res, file, hit?.kind === 'cutBody' ? hit.fraction : undefined);
 		}
 		if ((method === 'GET' || method === 'HEAD') && segs[0] === 'assets' && segs.length >= 2) {
 			const a = this.assets.get(segs[1]);
@@ -1914,13 +2029,21 @@ export class Simulator implements FloraSimulator {
 		notFound();
 	}
 
-	private sendMedia(req: http.IncomingMessage, res: http.ServerResponse, file: MediaFile): void {
+	/** Serve a media file; with `cutAt` (a share of it), destroy the connection after that part. */
+	private sendMedia(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		file: MediaFile,
+		cutAt?: number,
+	): void {
 		res.writeHead(200, {
 			'content-type': file.contentType,
 			'content-length': String(file.size),
 			'cache-control': 'public, max-age=86400',
 		});
 		if (req.method === 'HEAD') return void res.end();
+		if (cutAt !== undefined)
+			return void sendTruncated(res, file.chunks(), cutLength(file.size, cutAt));
 		const stream = Readable.from(file.chunks(), { objectMode: false });
 		stream.on('error', () => res.destroy());
 		stream.pipe(res);
@@ -2148,6 +2271,12 @@ export class Simulator implements FloraSimulator {
 				case 'DELETE /_simulator/faults':
 					this.faults = [];
 					return this.send(res, 200, { ok: true });
+				case 'POST /_simulator/chaos':
+					this.setChaos(body as unknown as ChaosSpec);
+					return this.send(res, 200, { ok: true, chaos: this.chaos?.spec ?? null });
+				case 'DELETE /_simulator/chaos':
+					this.setChaos(null);
+					return this.send(res, 200, { ok: true, chaos: null });
 				case 'POST /_simulator/config': {
 					if (body.timeScale !== undefined) this.setTimeScale(Number(body.timeScale));
 					if (body.streamFormat !== undefined) {

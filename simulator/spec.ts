@@ -1,31 +1,24 @@
 /**
- * The OpenAPI contract the simulator speaks: where the spec file is, the route table, and
- * ajv (JSON Schema 2020-12 + ajv-formats) validators for requests, responses and webhooks.
+ * The OpenAPI contract the simulator speaks: the spec file, the route table, and ajv (JSON
+ * Schema 2020-12 + ajv-formats) validators for requests, responses and webhooks.
  *
- * Spec location, first that exists: `$FLORA_OPENAPI`, `<repo>/../shared/flora-openapi.json`,
- * the vendored copy `simulator/contract/flora-openapi.json`.
+ * The contract is the project's own: `simulator/contract/flora-openapi.json` (SPEC_PATH), the
+ * only spec the project reads.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction, ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
-export const VENDORED_SPEC_PATH = path.join(__dirname, 'contract', 'flora-openapi.json');
-export const SHARED_SPEC_PATH = path.resolve(REPO_ROOT, '..', 'shared', 'flora-openapi.json');
-
-export function resolveSpecPath(): string {
-	const env = process.env.FLORA_OPENAPI;
-	if (env && existsSync(env)) return env;
-	if (existsSync(SHARED_SPEC_PATH)) return SHARED_SPEC_PATH;
-	return VENDORED_SPEC_PATH;
-}
+/** The project's contract: `simulator/contract/flora-openapi.json`. */
+export const SPEC_PATH = path.join(__dirname, 'contract', 'flora-openapi.json');
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
-export function loadSpec(file = resolveSpecPath()): Json {
+export function loadSpec(file = SPEC_PATH): Json {
 	return JSON.parse(readFileSync(file, 'utf8'));
 }
 
@@ -48,6 +41,7 @@ export const ROUTE_KEYS = [
 	'POST /assets',
 	'GET /assets/{assetId}',
 	'POST /assets/{assetId}/complete',
+	'GET /runs/{runId}',
 ] as const;
 export type RouteKey = (typeof ROUTE_KEYS)[number];
 
@@ -144,7 +138,7 @@ export class Contract {
 	private readonly ajvCoerce: InstanceType<typeof Ajv2020>;
 	private readonly cache = new Map<string, ValidateFunction | null>();
 
-	constructor(specPath = resolveSpecPath()) {
+	constructor(specPath = SPEC_PATH) {
 		this.specPath = specPath;
 		this.spec = loadSpec(specPath);
 		this.ajv = new Ajv2020({ strict: false, allErrors: true });

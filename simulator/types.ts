@@ -29,6 +29,8 @@ export type FaultSpec = { route?: string; times?: number } & (
 			status: number;
 			code: string;
 			message?: string;
+			/** Field errors of an input_validation_error answer. */
+			fields?: Array<{ field: string; message: string }>;
 			headers?: Record<string, string>;
 	  }
 	| { kind: 'drop' }
@@ -36,6 +38,58 @@ export type FaultSpec = { route?: string; times?: number } & (
 	| { kind: 'delay'; ms: number }
 	| { kind: 'cutStream'; afterEvents: number }
 );
+
+/**
+ * A kind of seeded random fault ("chaos"). On the API host: `rate_limited` (429 rate_limited
+ * with retry-after), `internal_error` (500 unknown_error), `service_unavailable` (503
+ * service_unavailable), `drop` (connection destroyed before handling), `dropAfterHandling`
+ * (handled, e.g. the run is created, then the connection is destroyed), `slow` (answer delayed
+ * by a random time in `slowMs`, after handling), `cutStream` (streamed run creates only: the
+ * event stream is cut after a random number of events, 0..3). On the media host's output
+ * files: `internal_error` (500), `service_unavailable` (503), `drop`, `slow` (delay before the
+ * answer) and `cutBody` (the connection is destroyed after part of the file was sent).
+ */
+export type ChaosKind =
+	| 'rate_limited'
+	| 'internal_error'
+	| 'service_unavailable'
+	| 'drop'
+	| 'dropAfterHandling'
+	| 'slow'
+	| 'cutStream'
+	| 'cutBody';
+
+/**
+ * Seeded random faults. A PRNG seeded with `seed` decides per request, in arrival order,
+ * whether a fault hits (with probability `rate`) and which kind: the same seed and the same
+ * sequence of requests give the same faults. Control routes (/_simulator/*) never get any;
+ * explicit faults (injectFault) take precedence for a request they apply to.
+ */
+export interface ChaosSpec {
+	seed: number;
+	/** 0..1: the share of covered requests that get a fault. */
+	rate: number;
+	/** Default: every kind. A request gets only the kinds that apply to it (cutStream: a streamed run create; cutBody: a media GET of an existing file). */
+	kinds?: ChaosKind[];
+	/** Route keys ('POST /techniques/{techniqueId}/runs', MEDIA_ROUTE, …). Default: every API route and the media host's output files. */
+	routes?: string[];
+	/** The retry-after header (seconds) of chaos 429s. Default 1. */
+	retryAfterSeconds?: number;
+	/** [min, max] delay of `slow` faults in ms. Default [200, 2000]. */
+	slowMs?: [number, number];
+}
+
+/** One chaos fault as applied. */
+export interface ChaosLogEntry {
+	/** The API request's `request-id`; undefined on the media host. */
+	requestId?: string;
+	route: string | null;
+	kind: ChaosKind;
+	/** Date.now() when the fault was applied. */
+	at: number;
+	/** The run a run create made before a dropAfterHandling, slow or cutStream fault. */
+	runId?: string;
+}
 
 export interface RunScript {
 	outcome: 'completed' | 'failed';
@@ -62,6 +116,8 @@ export interface RecordedRequest {
 	answeredAt?: number;
 	/** The `request-id` header answered (`req_…`). */
 	requestId: string;
+	/** The chaos fault this request got, if any. */
+	chaos?: ChaosKind;
 }
 
 export type RunStatus = 'pending' | 'running' | 'completed' | 'failed';
@@ -145,6 +201,8 @@ export interface MediaRequestRecord {
 	hadAuthorization: boolean;
 	receivedAt: number;
 	status?: number;
+	/** The chaos fault this request got, if any. */
+	chaos?: ChaosKind;
 }
 
 export interface FloraSimulator {
@@ -153,6 +211,10 @@ export interface FloraSimulator {
 	close(): Promise<void>;
 	reset(): void;
 	injectFault(fault: FaultSpec): void;
+	/** Seeded random faults from now on (a fresh PRNG from `spec.seed`); null turns them off. reset() turns them off too. */
+	setChaos(spec: ChaosSpec | null): void;
+	/** Every chaos fault applied, in order (cleared by reset(), not by setChaos). */
+	readonly chaosLog: ChaosLogEntry[];
 	setRunDuration(technique: string, seconds: number): void;
 	scriptNextRun(technique: string, script: RunScript): void;
 	/** Pad media outputs of new runs of this technique to `bytes` (null: back to natural size). */

@@ -104,6 +104,7 @@ test('a balance below the run cost answers 402 insufficient_credits and creates 
 
 test('credits are deducted when a run completes, and a failed run is not charged', async () => {
 	sim.setCredits(1);
+	sim.setRunDuration('voiceover', 100); // 0.2 s at this time scale: no run ends between the two creates
 	const okRun = (await api(sim).post('/techniques/voiceover/runs', RUN)).data;
 	const koRun = (
 		await api(sim).post('/techniques/voiceover/runs', {

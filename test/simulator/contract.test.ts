@@ -222,6 +222,7 @@ test('every operation and every reachable status answers bodies that match the s
 
 	// ---- GET /techniques/{techniqueId}/runs/{runId}
 	check(await owner.get(`/techniques/every-output-type/runs/${created.run_id}`), 200);
+	check(await owner.get(`/runs/${created.run_id}`), 200);
 	const done = await pollRun(owner, 'tech_every_output', created.run_id);
 	expect(done.status).toBe('completed');
 	check(await owner.get(`/techniques/tech_every_output/runs/${created.run_id}`), 200);
@@ -241,6 +242,24 @@ test('every operation and every reachable status answers bodies that match the s
 	);
 	expect((await pollRun(owner, 'voiceover', failed.run_id)).status).toBe('failed');
 	check(await owner.get(`/techniques/voiceover/runs/${failed.run_id}`), 200);
+
+	// ---- GET /runs/{runId}
+	expect(check(await owner.get(`/runs/${created.run_id}`), 200).outputs).toContainEqual(
+		expect.objectContaining({ type: 'text' }),
+	);
+	check(await owner.get(`/runs/${failed.run_id}`), 200);
+	check(await viewer.get(`/runs/${failed.run_id}`), 200);
+	check(await owner.get('/runs/not-a-run'), 400, 'input_validation_error');
+	check(await owner.get('/runs/run_missing'), 404, 'not_found');
+	check(await anon.get(`/runs/${failed.run_id}`), 401, 'unauthorized');
+	check(await bad.get(`/runs/${failed.run_id}`), 401, 'invalid_api_key');
+	sim.injectFault({
+		route: 'GET /runs/{runId}',
+		kind: 'status',
+		status: 500,
+		code: 'unknown_error',
+	});
+	check(await owner.get(`/runs/${failed.run_id}`), 500, 'unknown_error');
 
 	// ---- GET /technique-runs
 	const runs = check(await owner.get('/technique-runs', { params: { limit: 2 } }), 200);
@@ -435,6 +454,7 @@ test('every operation and every reachable status answers bodies that match the s
 		],
 		'GET /techniques/{techniqueId}/runs/{runId}': [200, 401, 404, 429],
 		'GET /technique-runs': [200, 400, 401, 404, 429, 500],
+		'GET /runs/{runId}': [200, 400, 401, 404, 429, 500],
 		'GET /workspaces': [200, 401, 429, 503],
 		'POST /assets': [201, 400, 401, 403, 404, 409, 422, 429, 500],
 		'GET /assets/{assetId}': [200, 401, 404, 429],
@@ -505,5 +525,26 @@ test('a request that breaks the spec is recorded in contractViolations, a confor
 	);
 	expect(sim.contractViolations[1]).toMatch(
 		/GET \/techniques.*query parameters.*additional properties \(sort\)/,
+	);
+});
+
+test('GET /runs/{runId} requests are checked against the spec: a run_ id conforms, another id breaks the path pattern', async () => {
+	const owner = api(sim);
+	sim.contractViolations.length = 0;
+	const run = await owner.post('/techniques/voiceover/runs', {
+		inputs: [textInput('script', 'by id')],
+		mode: 'async',
+	});
+	expect((await owner.get(`/runs/${run.data.run_id}`)).status).toBe(200);
+	expect((await owner.get('/runs/run_unknown')).status).toBe(404);
+	expect(sim.contractViolations).toEqual([]);
+	expect((await owner.get('/runs/asset_123')).status).toBe(400);
+	await owner.get(`/runs/${run.data.run_id}`, { params: { expand: 'outputs' } });
+	expect(sim.contractViolations).toHaveLength(2);
+	expect(sim.contractViolations[0]).toMatch(
+		/GET \/runs\/\{runId\} \(\/api\/v1\/runs\/asset_123\): path parameters: \/runId must match pattern/,
+	);
+	expect(sim.contractViolations[1]).toMatch(
+		/GET \/runs\/\{runId\}.*query parameters.*additional properties \(expand\)/,
 	);
 });
