@@ -142,20 +142,26 @@ describe('every FLORA error code becomes a NodeApiError a non-programmer can act
 	);
 
 	test('input_validation_error lists every field FLORA named', async () => {
-		const result = await runFlora(
-			flora.sim,
-			run({
-				technique: technique('product-shot'),
-				inputs: { input: [{ id: 'colour', type: 'text', value: 'red' }] },
-			}),
-		);
+		// FLORA may refuse inputs the node cannot check beforehand (say, a prompt its filters reject).
+		const fields = [
+			{ field: 'inputs[0].value', message: 'is too long' },
+			{ field: 'inputs', message: 'missing required input "product_image" (imageUrl)' },
+			{ field: 'colour', message: 'is not allowed' },
+		];
+		flora.sim.injectFault({
+			route: RUN_ROUTE,
+			kind: 'status',
+			status: 400,
+			code: 'input_validation_error',
+			fields,
+		});
+
+		const result = await runFlora(flora.sim, run());
 
 		const error = result.nodes[FLORA_NODE].error!;
 		expect(error.message).toMatch(/rejected the inputs/);
 		const bullets = (error.description ?? '').split('\n').filter((line) => line.startsWith('• '));
-		// product-shot requires prompt and product_image and has no slot "colour": three fields.
-		expect(bullets.length).toBeGreaterThanOrEqual(3);
-		expect(error.description).toContain('colour');
+		expect(bullets).toEqual(fields.map(({ field, message }) => `• ${field}: ${message}`));
 	});
 
 	test('a wrong API key fails with the invalid key message and never shows the key', async () => {

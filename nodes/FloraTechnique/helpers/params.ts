@@ -6,6 +6,12 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { binaryPropertyOf, checkBinaryInput } from './binary';
+import {
+	checkIdempotencyKey,
+	inputText,
+	isLocalOrPrivateHost,
+	readInputParameter,
+} from './inputValues';
 import type { RunInputType } from './interfaces';
 import { RUN_INPUT_TYPES } from './interfaces';
 
@@ -67,7 +73,7 @@ export function readInputs(context: IExecuteFunctions, itemIndex: number): Draft
 	if (source === 'fields') return readSchemaInputs(context, itemIndex);
 	let entries: unknown[];
 	if (source === 'json') {
-		const rawJson = context.getNodeParameter('inputsJson', itemIndex, '[]') as unknown;
+		const rawJson = readInputParameter(context, 'inputsJson', 'Inputs (JSON)', itemIndex, '[]');
 		let parsed: unknown = rawJson;
 		if (typeof rawJson === 'string') {
 			try {
@@ -88,7 +94,9 @@ export function readInputs(context: IExecuteFunctions, itemIndex: number): Draft
 		}
 		entries = parsed;
 	} else {
-		const collection = context.getNodeParameter('inputs', itemIndex, {}) as { input?: unknown[] };
+		const collection = readInputParameter(context, 'inputs', 'Inputs', itemIndex, {}) as {
+			input?: unknown[];
+		};
 		entries = collection.input ?? [];
 	}
 	if (entries.length === 0) {
@@ -98,7 +106,20 @@ export function readInputs(context: IExecuteFunctions, itemIndex: number): Draft
 				'Add an input under "Inputs" with the slot ID of the technique, its type and a value.',
 		});
 	}
-	return entries.map((entry, position) => checkInput(context, entry, position, itemIndex));
+	const inputs = entries.map((entry, position) => checkInput(context, entry, position, itemIndex));
+	const first = new Map<string, number>();
+	inputs.forEach((input, position) => {
+		const earlier = first.get(input.id);
+		if (earlier === undefined) {
+			first.set(input.id, position);
+			return;
+		}
+		throw new NodeOperationError(node, `Input "${input.id}" is given twice`, {
+			itemIndex,
+			description: `Inputs ${earlier + 1} and ${position + 1} both fill the slot "${input.id}"; each slot of the technique takes one value. Remove one of them.`,
+		});
+	});
+	return inputs;
 }
 
 function checkInput(
@@ -146,7 +167,7 @@ function checkInput(
 					: 'Give a public URL of the file for this input.',
 		});
 	}
-	const text = typeof value === 'string' ? value : JSON.stringify(value);
+	const text = inputText(context, value, `Input "${inputId}"`, itemIndex);
 	return checkValue(
 		context,
 		{ id: inputId, label: `"${inputId}"`, type: type as RunInputType, value: text },
@@ -179,8 +200,10 @@ export function checkValue(
 
 /** Inputs from the technique's schema (the resource mapper): required slots must have a value. */
 function readSchemaInputs(context: IExecuteFunctions, itemIndex: number): DraftInput[] {
-	const mapping = context.getNodeParameter(
+	const mapping = readInputParameter(
+		context,
 		'inputFields',
+		'Inputs',
 		itemIndex,
 		{},
 	) as Partial<ResourceMapperValue>;
@@ -190,7 +213,10 @@ function readSchemaInputs(context: IExecuteFunctions, itemIndex: number): DraftI
 	for (const field of schema) {
 		if (field.removed) continue;
 		const raw = values[field.id];
-		const value = raw === undefined || raw === null ? '' : String(raw);
+		const value =
+			raw === undefined || raw === null
+				? ''
+				: inputText(context, raw, `The input "${field.displayName}"`, itemIndex);
 		if (value.trim() === '') {
 			if (field.required) {
 				throw new NodeOperationError(
@@ -302,9 +328,20 @@ export function readRunOptions(context: IExecuteFunctions, itemIndex: number): R
 				description: `FLORA only calls public HTTPS URLs; "${callbackUrl}" is not one. Use the HTTPS production URL of a FLORA Trigger or another webhook.`,
 			});
 		}
+		if (isLocalOrPrivateHost(url.hostname)) {
+			throw new NodeOperationError(
+				context.getNode(),
+				`Callback URL points to ${url.hostname}, which FLORA cannot call`,
+				{
+					itemIndex,
+					description:
+						'FLORA refuses callback addresses on localhost and on loopback, private or link-local IP addresses. Use the public HTTPS address of your n8n (the production URL of a FLORA Trigger, behind a reverse proxy or tunnel).',
+				},
+			);
+		}
 	}
-	const idempotencyKey =
-		typeof options.idempotencyKey === 'string' ? options.idempotencyKey.trim() : '';
+	const rawKey = typeof options.idempotencyKey === 'string' ? options.idempotencyKey.trim() : '';
+	const idempotencyKey = rawKey === '' ? '' : checkIdempotencyKey(context, rawKey, itemIndex);
 	return {
 		...readWaitOptions(context, itemIndex, options),
 		callbackUrl: callbackUrl || undefined,

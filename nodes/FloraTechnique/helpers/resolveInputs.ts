@@ -21,8 +21,8 @@ export async function resolveInputs(
 	workspaceId: string | undefined,
 	itemIndex: number,
 ): Promise<RunInput[]> {
+	const slotList = technique.inputs.map((slot) => `${slot.id} (${slot.type})`).join(', ');
 	const typed = drafts.map((draft) => {
-		if (draft.type !== undefined) return draft;
 		const slot = technique.inputs.find((candidate) => candidate.id === draft.id);
 		if (!slot) {
 			throw new NodeOperationError(
@@ -31,9 +31,21 @@ export async function resolveInputs(
 				{
 					itemIndex,
 					description:
-						'The technique changed since the inputs were set up. Open the node and refresh the inputs.',
+						draft.type === undefined
+							? 'The technique changed since the inputs were set up. Open the node and refresh the inputs.'
+							: `Its inputs are: ${slotList}. Use one of these slot IDs.`,
 				},
 			);
+		}
+		if (draft.type !== undefined) {
+			if (draft.type !== slot.type) {
+				throw new NodeOperationError(
+					client.node,
+					`The input "${slot.name}" (${slot.id}) takes ${slot.type}, not ${draft.type}`,
+					{ itemIndex, description: `Set the type of input "${slot.id}" to ${slot.type}.` },
+				);
+			}
+			return draft;
 		}
 		if (!RUN_INPUT_TYPES.includes(slot.type as RunInputType)) {
 			throw new NodeOperationError(
@@ -46,6 +58,19 @@ export async function resolveInputs(
 		}
 		return checkValue(context, { ...draft, type: slot.type as RunInputType }, itemIndex);
 	});
+	const missing = technique.inputs.filter(
+		(slot) => !slot.optional && !typed.some((input) => input.id === slot.id),
+	);
+	if (missing.length > 0) {
+		throw new NodeOperationError(
+			client.node,
+			`The technique "${technique.name}" needs the input${missing.length > 1 ? 's' : ''} ${missing.map((slot) => `"${slot.name}" (${slot.id})`).join(', ')}`,
+			{
+				itemIndex,
+				description: `Give a value for each required input. Its inputs are: ${slotList}.`,
+			},
+		);
+	}
 	const binaries = typed.filter((input) => input.binaryProperty !== undefined);
 	if (binaries.length > 0 && !workspaceId) {
 		throw new NodeOperationError(
