@@ -1,8 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export const FLORA_EVENTS = ['run.completed', 'run.failed'] as const;
-export type FloraEventType = (typeof FLORA_EVENTS)[number];
-
 export const properties: INodeProperties[] = [
 	{
 		displayName:

@@ -2,8 +2,9 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { verifyFloraCall } from '../shared/webhookCall';
 import type { SignatureFailure } from '../shared/webhookSignature';
-import { seenBefore } from './deliveries';
-import { eventItem, parseEvent } from './event';
+import { claimInProcess, seenBefore } from './deliveries';
+import { parseEvent } from '../shared/floraEvent';
+import { eventItem } from './event';
 import { readEventRun } from './readRun';
 
 const SIGNATURE_PROBLEMS: Record<SignatureFailure, string> = {
@@ -16,15 +17,16 @@ const SIGNATURE_PROBLEMS: Record<SignatureFailure, string> = {
 };
 
 /**
- * Answers the call itself and starts no execution, the way n8n's Webhook node refuses a
- * request (`resp.writeHead(code); resp.end(message); return { noWebhookResponse: true }`):
- * without `workflowData`, n8n runs nothing, and `noWebhookResponse` tells it the answer is
- * already sent.
+ * Answers the call itself, the way n8n's Webhook node refuses a request or answers in
+ * streaming mode. With `noWebhookResponse`, n8n saves the node's static data before it starts
+ * the workflow; with n8n's own answer after `workflowData` (responseMode onReceived), n8n
+ * 2.41 loses every change after the first (a second workflow object made for the execution
+ * resets the changed mark before the save), and answers the literal text "firstEntryJson".
  */
-function refuse(context: IWebhookFunctions, statusCode: number, message: string) {
+function reply(context: IWebhookFunctions, statusCode: number, body: IDataObject) {
 	const response = context.getResponseObject();
 	response.writeHead(statusCode, { 'Content-Type': 'application/json; charset=utf-8' });
-	response.end(JSON.stringify({ message }));
+	response.end(JSON.stringify(body));
 	return { noWebhookResponse: true } satisfies IWebhookResponseData;
 }
 
@@ -39,31 +41,30 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		const problem = SIGNATURE_PROBLEMS[check.reason];
 		if (check.reason === 'no-secret') this.logger.warn(`FLORA Trigger: ${problem}`);
 		else this.logger.debug(`FLORA Trigger refused a call: ${problem}`);
-		return refuse(this, 401, problem);
+		return reply(this, 401, { message: problem });
 	}
 
 	const parsed = parseEvent(rawBody);
-	if ('problem' in parsed) return refuse(this, 400, parsed.problem);
+	if ('problem' in parsed) return reply(this, 400, { message: parsed.problem });
 	const { event } = parsed;
 
-	if (seenBefore(this.getWorkflowStaticData('node'), event.id)) {
-		return { webhookResponse: { received: true, duplicate: true } };
+	const fresh = claimInProcess(this.getWorkflow().id ?? '', event.id);
+	if (seenBefore(this.getWorkflowStaticData('node'), event.id) || !fresh) {
+		return reply(this, 200, { received: true, duplicate: true });
 	}
 
 	const events = this.getNodeParameter('events', []) as string[];
 	if (!events.includes(event.type)) {
-		return { webhookResponse: { received: true, ignored: event.type } };
+		return reply(this, 200, { received: true, ignored: event.type });
 	}
 
+	// FLORA is answered before the run is read: it waits at most 10 s for an answer.
+	const accepted = reply(this, 200, { received: true });
 	const item: IDataObject = eventItem(event);
 	if (this.getNodeParameter('includeRun', true) as boolean) {
 		const outcome = await readEventRun(this, event);
 		if ('run' in outcome) item.run = outcome.run;
 		else item.run_error = outcome.error;
 	}
-
-	return {
-		webhookResponse: { received: true },
-		workflowData: [this.helpers.returnJsonArray([item])],
-	};
+	return { ...accepted, workflowData: [this.helpers.returnJsonArray([item])] };
 }

@@ -4,11 +4,18 @@
  * `webhook-helpers.ts` `executeWebhook`): a loopback HTTP server stands in for n8n's
  * `/webhook/…` endpoint; each POST gets the request object n8n builds (raw body read into
  * `rawBody`, JSON parsed into `body`, headers, query, params), the trigger's `webhook()` runs
- * in n8n-core's real `WebhookContext` over one `Workflow` kept for the receiver's life (so
- * the node's static data persists from call to call, as n8n saves it between calls), the
- * HTTP answer follows n8n's rules, and a returned `workflowData` starts the workflow in
- * n8n-core's WorkflowExecute the way `prepareExecutionData` does: the trigger first on the
- * execution stack, carrying what its webhook() returned as its data.
+ * in n8n-core's real `WebhookContext`, the HTTP answer follows n8n's rules, and a returned
+ * `workflowData` starts the workflow in n8n-core's WorkflowExecute the way
+ * `prepareExecutionData` does: the trigger first on the execution stack, carrying what its
+ * webhook() returned as its data.
+ *
+ * Static data lives in a stand-in for the database, as in n8n 2.41's LiveWebhooks: each call
+ * builds its own `Workflow` from the stored static data (so calls at the same moment see the
+ * same old state), and saves it when the node changed it, in n8n 2.41's order. When the node
+ * lets n8n answer after starting the workflow (`workflowData` without `noWebhookResponse`),
+ * `WorkflowRunner.run` first builds a second `Workflow` from the same static-data object
+ * (`establishContextForPersistence`), which resets the changed mark before the save: the
+ * change is lost unless nothing was stored yet.
  */
 import {
 	createServer,
@@ -86,17 +93,21 @@ export async function startWebhookReceiver(
 ): Promise<WebhookReceiver> {
 	const { nodeTypes } = await loadPackage();
 	const mode = options.mode ?? 'webhook';
-	const workflow = new Workflow({
-		id: workflowFixture.id ?? 'test-workflow',
-		name: workflowFixture.name,
-		nodes: workflowFixture.nodes,
-		connections: workflowFixture.connections,
-		active: true,
-		nodeTypes,
-		settings: workflowFixture.settings,
-		staticData: JSON.parse(JSON.stringify(workflowFixture.staticData ?? {})) as IDataObject,
-	});
-	const node = findTrigger(workflow, options.triggerNode);
+	/** The workflow's static data as the database holds it (null: never saved). */
+	let storedStaticData: string | null =
+		workflowFixture.staticData === undefined ? null : JSON.stringify(workflowFixture.staticData);
+	const workflowFrom = (staticData: IDataObject | undefined) =>
+		new Workflow({
+			id: workflowFixture.id ?? 'test-workflow',
+			name: workflowFixture.name,
+			nodes: workflowFixture.nodes,
+			connections: workflowFixture.connections,
+			active: true,
+			nodeTypes,
+			settings: workflowFixture.settings,
+			staticData,
+		});
+	const node = findTrigger(workflowFrom(undefined), options.triggerNode);
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	const description = nodeType.description.webhooks?.[0];
 	if (!description || typeof nodeType.webhook !== 'function') {
@@ -109,6 +120,17 @@ export async function startWebhookReceiver(
 	const running = new Set<Promise<unknown>>();
 
 	const handle = async (req: IncomingMessage, res: ServerResponse) => {
+		// As LiveWebhooks.executeWebhook does: a Workflow from the stored static data, read from
+		// the database when the call arrives (calls arriving together all read the same state).
+		const loaded = await databaseRound(() =>
+			storedStaticData === null ? undefined : (JSON.parse(storedStaticData) as IDataObject),
+		);
+		const workflow = workflowFrom(loaded);
+		const saveStaticData = () => {
+			if (workflow.staticData.__dataChanged === true) {
+				storedStaticData = JSON.stringify(workflow.staticData);
+			}
+		};
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		const rawBody = await readAll(req);
 		if (req.method !== description.httpMethod || url.pathname !== path) {
@@ -150,7 +172,6 @@ export async function startWebhookReceiver(
 			webhookId: node.webhookId,
 			isTest: mode === 'manual',
 		};
-		// As WebhookService.runWebhook does.
 		const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
 		let result: IWebhookResponseData;
 		try {
@@ -171,6 +192,7 @@ export async function startWebhookReceiver(
 		const responseCode =
 			typeof description.responseCode === 'number' ? description.responseCode : 200;
 		if (result.workflowData === undefined) {
+			saveStaticData();
 			if (!result.noWebhookResponse) {
 				finish(
 					delivery,
@@ -184,7 +206,14 @@ export async function startWebhookReceiver(
 			return;
 		}
 
-		// responseMode 'onReceived': answered once the execution is created.
+		// responseMode 'onReceived': with noWebhookResponse the response callback (and the save)
+		// comes before the run; otherwise n8n 2.41 starts the run first, whose
+		// establishContextForPersistence builds a second Workflow over the same static data.
+		if (result.noWebhookResponse) saveStaticData();
+		else {
+			workflowFrom(loaded);
+			saveStaticData();
+		}
 		delivery.executed = true;
 		const execution = executeFromTrigger({
 			workflowData: workflowFixture,
@@ -204,14 +233,8 @@ export async function startWebhookReceiver(
 		running.add(execution);
 		void execution.then(() => running.delete(execution));
 		if (!result.noWebhookResponse) {
-			finish(
-				delivery,
-				res,
-				responseCode,
-				result.webhookResponse !== undefined
-					? result.webhookResponse
-					: { message: 'Workflow was started' },
-			);
+			// The webhook description names no responseData: n8n answers this literal text.
+			finish(delivery, res, responseCode, 'firstEntryJson');
 		}
 	};
 
@@ -233,7 +256,10 @@ export async function startWebhookReceiver(
 		url: `http://127.0.0.1:${port}${path}`,
 		deliveries,
 		executions,
-		staticData: () => workflow.getStaticData('node', node),
+		staticData: () => {
+			const stored = storedStaticData === null ? {} : (JSON.parse(storedStaticData) as IDataObject);
+			return (stored[`node:${node.name}`] as IDataObject | undefined) ?? {};
+		},
 		idle,
 		async close() {
 			await idle();
@@ -242,6 +268,14 @@ export async function startWebhookReceiver(
 		},
 	};
 }
+
+/** A query to n8n's database: it answers a moment later, as a real one does. */
+async function databaseRound<T>(query: () => T): Promise<T> {
+	const value = query();
+	await new Promise((resolve) => setTimeout(resolve, DATABASE_LATENCY_MS));
+	return value;
+}
+const DATABASE_LATENCY_MS = 5;
 
 function findTrigger(workflow: Workflow, name?: string): INode {
 	const nodes = Object.values(workflow.nodes);
@@ -330,6 +364,11 @@ function captureBody(res: ServerResponse): () => unknown {
 }
 
 function answer(res: ServerResponse, status: number, body: unknown) {
+	if (typeof body === 'string') {
+		res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
+		res.end(body);
+		return;
+	}
 	res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
 	res.end(JSON.stringify(body ?? null));
 }
