@@ -229,6 +229,8 @@ export interface FloraSimulator {
 	countRequests(route?: string): number;
 	runsCreated(filter?: { technique?: string; idempotencyKey?: string }): number;
 	getRun(runId: string): RunRecord | undefined;
+	/** Every run record, oldest first. */
+	listRuns(): RunRecord[];
 	readonly webhookDeliveries: WebhookDeliveryRecord[];
 	readonly contractViolations: string[];
 	readonly uploads: UploadRecord[];

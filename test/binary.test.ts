@@ -248,7 +248,7 @@ describe('outputs as binary data', () => {
 		const [item] = result.items(FLORA_NODE);
 		expect(item.pairedItem).toEqual({ item: 0 });
 		expect((item.json.error as IDataObject).message).toMatch(
-			/^Could not download output \S+ from http:\/\/127\.0\.0\.1:\d+\/media\/run_\S+\.mp3$/,
+			/^Could not download output \S+ of the FLORA run run_\S+ from http:\/\/127\.0\.0\.1:\d+\/media\/run_\S+\.mp3$/,
 		);
 		expect(flora.sim.mediaRequests.filter((request) => request.method === 'GET')).toHaveLength(1);
 	});

@@ -94,10 +94,14 @@ describe('waiting for runs by webhook', () => {
 		expect(execution.calls).toEqual([expect.objectContaining({ status: 200, resumed: true })]);
 		await until(() => typeof flora.sim.webhookDeliveries[0]?.status === 'number');
 		expect(flora.sim.webhookDeliveries[0].status).toBe(200);
-		// While waiting nothing polled: the one read is the webhook's own, after the callback.
-		const reads = flora.sim.requests.filter((request) => request.route === READ_RUN_ROUTE);
-		expect(reads).toHaveLength(1);
-		expect(reads[0].receivedAt).toBeGreaterThanOrEqual(flora.sim.webhookDeliveries[0].attemptedAt);
+		// While waiting nothing polled: every read came after the callback (the outputs, from the
+		// run history), none of them a read of the run on its own.
+		const reads = flora.sim.requests.filter((request) => request.receivedAt > create.receivedAt);
+		expect(reads.length).toBeGreaterThanOrEqual(1);
+		for (const read of reads) {
+			expect(read.receivedAt).toBeGreaterThanOrEqual(flora.sim.webhookDeliveries[0].attemptedAt);
+		}
+		expect(flora.sim.countRequests(READ_RUN_ROUTE)).toBe(0);
 	});
 
 	test('three items: the execution resumes only after the last run’s callback, every item paired', async () => {
@@ -170,11 +174,19 @@ describe('waiting for runs by webhook', () => {
 		const final = await execution.final;
 
 		expect(final.status).toBe('success');
-		const [item] = final.items(FLORA_NODE);
-		expect(item.pairedItem).toEqual({ item: 0 });
-		expect((item.json.error as IDataObject).message).toMatch(
-			/^Could not download output \S+ from /,
-		);
+		const [runItem, ...errorItems] = final.items(FLORA_NODE);
+		// The run's own item stays (without the files), then one error item per file, as when polling.
+		expect(runItem.json).toMatchObject({
+			status: 'completed',
+			run_id: expect.stringMatching(/^run_/),
+		});
+		expect(errorItems).toHaveLength(4);
+		for (const item of [runItem, ...errorItems]) expect(item.pairedItem).toEqual({ item: 0 });
+		for (const item of errorItems) {
+			expect((item.json.error as IDataObject).message).toMatch(
+				new RegExp(`^Could not download output \\S+ of the FLORA run ${runItem.json.run_id} from `),
+			);
+		}
 	});
 
 	test('a failed run without Continue On Fail ends the execution with the run’s error', async () => {
@@ -396,7 +408,7 @@ describe('callbacks that must not resume the execution', () => {
 		});
 
 		expect(answer.status).toBe(202);
-		expect(answer.data).toEqual({ received: true, waiting_for: [expect.stringMatching(/^run_/)] });
+		expect(answer.data).toEqual({ received: true, waiting: true });
 		expect(execution.calls.map((call) => call.resumed)).toEqual([false, false]);
 	});
 

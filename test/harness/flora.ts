@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { IDataObject, INodeParameters, IWorkflowBase } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters, IWorkflowBase } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { FloraSimulator, SimulatorOptions } from '../../simulator';
@@ -22,6 +22,8 @@ export interface FloraNodeSettings {
 	parameters?: INodeParameters;
 	continueOnFail?: boolean;
 	typeVersion?: number;
+	/** n8n's node settings, such as retryOnFail, maxTries and waitBetweenTries. */
+	nodeSettings?: Partial<INode>;
 }
 
 /** A copy of a fixture with the FLORA node's parameters merged over the saved ones. */
@@ -36,6 +38,7 @@ export function withFloraNode(workflow: IWorkflowBase, settings: FloraNodeSettin
 	}
 	if (settings.continueOnFail) node.onError = 'continueRegularOutput';
 	if (settings.typeVersion !== undefined) node.typeVersion = settings.typeVersion;
+	Object.assign(node, settings.nodeSettings ?? {});
 	return copy;
 }
 
@@ -68,6 +71,7 @@ export function runTechniqueWorkflow(parameters: INodeParameters, options: Flora
 		parameters,
 		continueOnFail: options.continueOnFail,
 		typeVersion: options.typeVersion,
+		nodeSettings: options.nodeSettings,
 	});
 }
 
@@ -75,6 +79,7 @@ export interface FloraRunOptions extends RunOptions {
 	continueOnFail?: boolean;
 	apiKey?: string;
 	typeVersion?: number;
+	nodeSettings?: Partial<INode>;
 }
 
 /** The simulator, started once per test file, reset before every test. */

@@ -6,6 +6,12 @@
  * node's webhook() through n8n-core's WebhookContext, and resumes the execution with the items
  * the node returns (or keeps it waiting when it returns none). When the wait time passes, the
  * execution is resumed the way n8n's WaitTracker does.
+ *
+ * As in n8n 2.41: a call for an execution that is running again already is refused with 409;
+ * of two calls that both return workflowData, only the first resumes (n8n's update is
+ * conditional on the status `waiting`), the other is answered 500 unless the node answered
+ * it itself. A webhook() that throws gets a 500, and n8n then resumes anyway with one empty
+ * item through the disabled node, recording the error as the execution's.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,7 +36,10 @@ import { buildAdditionalData, deferred, loadPackage, startWorkflow, toResult } f
 export interface WaitingCall {
 	status: number;
 	body: unknown;
+	/** Whether this call resumed the execution. */
 	resumed: boolean;
+	/** Whether the node asked to resume (returned workflowData), whether or not n8n let it. */
+	resumeAsked: boolean;
 }
 
 export interface WaitingExecution {
@@ -58,19 +67,26 @@ export async function startWaitingExecution(
 	const final = deferred<WorkflowResult>();
 	let saved: IRun | undefined;
 	let finished = false;
+	/** Set when a resume starts: the execution is running again. */
+	let resumedAlready = false;
 
 	const server = createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
 			void handleCall(req.method ?? 'GET', req.headers, Buffer.concat(chunks), req.url ?? '/')
-				.then(({ status, body, resumed }) => {
-					calls.push({ status, body, resumed });
+				.then(({ status, body, resumed, resumeAsked }) => {
+					calls.push({ status, body, resumed, resumeAsked: resumeAsked ?? false });
 					res.writeHead(status, { 'content-type': 'application/json' });
 					res.end(JSON.stringify(body ?? {}));
 				})
 				.catch((error: Error) => {
-					calls.push({ status: 500, body: { message: error.message }, resumed: false });
+					calls.push({
+						status: 500,
+						body: { message: error.message },
+						resumed: false,
+						resumeAsked: false,
+					});
 					res.writeHead(500, { 'content-type': 'application/json' });
 					res.end(JSON.stringify({ message: error.message }));
 				});
@@ -116,9 +132,14 @@ export async function startWaitingExecution(
 		return result;
 	}
 
-	async function handleCall(method: string, headers: IDataObject, rawBody: Buffer, url: string) {
+	async function handleCall(
+		method: string,
+		headers: IDataObject,
+		rawBody: Buffer,
+		url: string,
+	): Promise<Omit<WaitingCall, 'resumeAsked'> & { resumeAsked?: boolean }> {
 		await firstPart;
-		if (!saved || finished) {
+		if (!saved || finished || resumedAlready) {
 			return { status: 409, body: { message: 'The execution is not waiting' }, resumed: false };
 		}
 		const executionId = url.split('?')[0].split('/').filter(Boolean).pop();
@@ -185,28 +206,35 @@ export async function startWaitingExecution(
 		try {
 			outcome = await nodeType.webhook.call(context);
 		} catch (error) {
-			// n8n answers 500 and ends the execution with the node's error.
-			data.resultData.error = error as IRunExecutionData['resultData']['error'];
-			const result = toResult({
-				data,
-				status: 'error',
-				finished: false,
-				mode: 'webhook',
-				startedAt: new Date(),
-				storedAt: 'db',
-			} as IRun);
-			finished = true;
-			final.resolve(result);
-			return { status: 500, body: { message: 'Error in workflow' }, resumed: false };
+			// n8n answers 500 at once, then goes on as if the webhook had returned one empty item,
+			// with the error recorded as the execution's (replacing the earlier run data).
+			if (resumedAlready) return { status: 500, body: { message: WEBHOOK_ERROR }, resumed: false };
+			resumedAlready = true;
+			data.resultData = { runData: {}, error: error as IRunExecutionData['resultData']['error'] };
+			stackEntry.data.main = [[{ json: {} }]];
+			void resume(data);
+			return { status: 500, body: { message: WEBHOOK_ERROR }, resumed: true };
 		}
 		if (outcome.workflowData === undefined) {
 			return { status: response.statusCode, body: response.body, resumed: false };
 		}
+		const answer = (status: number, body: unknown) =>
+			outcome.noWebhookResponse
+				? { status: response.statusCode, body: response.body }
+				: { status, body };
+		if (resumedAlready) {
+			// Another call resumed the execution meanwhile: n8n's conditional update fails.
+			return {
+				...answer(500, { message: 'There was a problem executing the workflow' }),
+				resumed: false,
+				resumeAsked: true,
+			};
+		}
+		resumedAlready = true;
 		stackEntry.data.main = outcome.workflowData as INodeExecutionData[][];
 		void resume(data);
-		const status = outcome.noWebhookResponse ? response.statusCode : 200;
-		const answer = outcome.noWebhookResponse ? response.body : { message: 'Workflow was started' };
-		return { status, body: answer, resumed: true };
+		// The webhook description names no responseData: n8n answers this literal text.
+		return { ...answer(200, 'firstEntryJson'), resumed: true, resumeAsked: true };
 	}
 
 	return {
@@ -223,6 +251,9 @@ export async function startWaitingExecution(
 		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
 	};
 }
+
+/** n8n's answer when a node's webhook() throws. */
+const WEBHOOK_ERROR = 'Workflow Webhook Error: Workflow could not be started!';
 
 async function runToEnd(
 	workflow: Workflow,

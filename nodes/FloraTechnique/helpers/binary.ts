@@ -1,7 +1,9 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ByteStream, FloraClient } from '../transport';
+import { PartlyDone } from './items';
+import { sleepUnlessCancelled } from './sleep';
 import type { RunInputType, RunOutput } from './interfaces';
 import type { OutputLayout } from './outputs';
 import { pollUntil } from './wait';
@@ -297,45 +299,66 @@ export interface BinaryStoreContext {
 	helpers: Pick<IExecuteFunctions['helpers'], 'prepareBinaryData'>;
 }
 
+/** How long a completed run's files are tried again through faults of the media host. */
+const DOWNLOAD_PATIENCE_MS = 60_000;
+const DOWNLOAD_ATTEMPTS = 8;
+
 /**
  * Fetches an output file from FLORA's media host (without the API key) and streams it into
- * n8n's binary store.
+ * n8n's binary store. A failed or cut transfer is tried again for a while; then the error
+ * names the run and the output.
  */
 export async function downloadOutput(
 	context: BinaryStoreContext,
 	client: FloraClient,
+	runId: string,
 	output: RunOutput,
 	itemIndex: number,
 ): Promise<IBinaryData> {
-	try {
-		const response = await client.request<ByteStream>({
-			method: 'GET',
-			url: output.url,
-			headers: { Accept: '*/*' },
-			authenticate: false,
-			stream: true,
-			retry: 'safe',
-			itemIndex,
-		});
-		const mimeType = String(response.headers['content-type'] ?? 'application/octet-stream')
-			.split(';')[0]
-			.trim();
-		const extension = EXTENSIONS[mimeType] ?? extensionFromUrl(output.url);
-		const fileName = extension ? `${output.output_id}.${extension}` : output.output_id;
-		return await context.helpers.prepareBinaryData(
-			response.body as unknown as Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
-			fileName,
-			mimeType,
-		);
-	} catch (error) {
-		throw new NodeOperationError(
-			client.node,
-			`Could not download output ${output.output_id} from ${output.url}`,
-			{
+	const until = Date.now() + DOWNLOAD_PATIENCE_MS;
+	for (let attempt = 1; ; attempt++) {
+		try {
+			const response = await client.request<ByteStream>({
+				method: 'GET',
+				url: output.url,
+				headers: { Accept: '*/*' },
+				authenticate: false,
+				stream: true,
+				retry: 'safe',
+				retryUntil: until,
 				itemIndex,
-				description: `${(error as Error).message}. Output URLs expire after a while; run Run → Get for a fresh one, or turn off "Download Outputs".`,
-			},
-		);
+			});
+			const mimeType = String(response.headers['content-type'] ?? 'application/octet-stream')
+				.split(';')[0]
+				.trim();
+			const extension = EXTENSIONS[mimeType] ?? extensionFromUrl(output.url);
+			const fileName = extension ? `${output.output_id}.${extension}` : output.output_id;
+			return await context.helpers.prepareBinaryData(
+				response.body as unknown as Parameters<
+					IExecuteFunctions['helpers']['prepareBinaryData']
+				>[0],
+				fileName,
+				mimeType,
+			);
+		} catch (error) {
+			// The transport has retried its own failures; a transfer cut midway is retried here.
+			const cutTransfer = !(error instanceof NodeApiError) && !client.cancelled;
+			if (cutTransfer && attempt < DOWNLOAD_ATTEMPTS && Date.now() < until) {
+				await sleepUnlessCancelled(Math.min(8_000, 250 * 2 ** attempt), client.signal);
+				continue;
+			}
+			const failure = new NodeOperationError(
+				client.node,
+				`Could not download output ${output.output_id} of the FLORA run ${runId} from ${output.url}`,
+				{
+					itemIndex,
+					description: `${(error as Error).message}. The run completed and was charged; the file stays at its URL for a while. Collect the run again with Run → Get or Run → Wait and "Download Outputs" on, or fetch the URL with an HTTP Request node.`,
+				},
+			);
+			failure.context.runId = runId;
+			failure.context.outputId = output.output_id;
+			throw failure;
+		}
 	}
 }
 
@@ -350,35 +373,48 @@ function extensionFromUrl(url: string): string | undefined {
 /**
  * Attaches each media output of a completed run's items as binary data: under the property
  * name in the per-output layout, and as `<name>_<output position>` in the per-run layout.
+ * When a file cannot be downloaded, the outputs that did download are kept (PartlyDone).
  */
 export async function attachOutputFiles(
 	context: BinaryStoreContext,
 	client: FloraClient,
+	runId: string,
 	items: INodeExecutionData[],
 	outputs: RunOutput[],
 	layout: OutputLayout,
 	propertyName: string,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	const failures: NodeOperationError[] = [];
+	const download = async (output: RunOutput) => {
+		try {
+			return await downloadOutput(context, client, runId, output, itemIndex);
+		} catch (error) {
+			failures.push(error as NodeOperationError);
+			return undefined;
+		}
+	};
+	let kept = items;
 	if (layout === 'perRun') {
 		const [item] = items;
 		item.binary = {};
 		for (const [position, output] of outputs.entries()) {
 			if (output.type === 'text') continue;
-			item.binary[`${propertyName}_${position}`] = await downloadOutput(
-				context,
-				client,
-				output,
-				itemIndex,
-			);
+			const file = await download(output);
+			if (file) item.binary[`${propertyName}_${position}`] = file;
 		}
-		return items;
-	}
-	for (const item of items) {
-		const output = outputs.find((candidate) => candidate.output_id === item.json.output_id);
-		if (output && output.type !== 'text') {
-			item.binary = { [propertyName]: await downloadOutput(context, client, output, itemIndex) };
+	} else {
+		kept = [];
+		for (const item of items) {
+			const output = outputs.find((candidate) => candidate.output_id === item.json.output_id);
+			if (output && output.type !== 'text') {
+				const file = await download(output);
+				if (!file) continue;
+				item.binary = { [propertyName]: file };
+			}
+			kept.push(item);
 		}
 	}
-	return items;
+	if (failures.length > 0) throw new PartlyDone(client.node, kept, failures);
+	return kept;
 }

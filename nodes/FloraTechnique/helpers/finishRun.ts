@@ -31,11 +31,26 @@ export async function finishRun(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	let { run } = started;
+	let unreachable: Error | undefined;
 	if (!isTerminal(run.status) && !started.timedOut) {
-		({ run } = await waitForRun(client, techniqueId, run, options, started.startedAt, itemIndex));
+		({ run, unreachable } = await waitForRun(
+			client,
+			techniqueId,
+			run,
+			options,
+			started.startedAt,
+			itemIndex,
+		));
 	}
 	if (!isTerminal(run.status)) {
-		const timedOut = timedOutRunItem(client.node, run, techniqueId, options, itemIndex);
+		const timedOut = timedOutRunItem(
+			client.node,
+			run,
+			techniqueId,
+			options,
+			itemIndex,
+			unreachable,
+		);
 		if (timedOut instanceof Error) throw timedOut;
 		return [timedOut];
 	}
@@ -60,6 +75,7 @@ export async function endedRunOutput(
 	return await attachOutputFiles(
 		context,
 		client,
+		run.run_id,
 		items,
 		run.outputs ?? [],
 		options.outputLayout,
@@ -78,14 +94,18 @@ export function timedOutRunItem(
 	techniqueId: string,
 	options: Pick<WaitOptions, 'onTimeout' | 'timeoutMs'>,
 	itemIndex: number,
+	unreachable?: Error,
 ): INodeExecutionData | NodeOperationError {
 	if (options.onTimeout === 'returnRun') return pendingRunItem(run, techniqueId, itemIndex, true);
+	const why = unreachable
+		? `FLORA could not be read when the timeout passed (${unreachable.message}), so the node does not know whether the run has ended.`
+		: 'The run had not ended in FLORA when the timeout passed.';
 	const error = new NodeOperationError(
 		node,
 		`The FLORA run ${run.run_id} did not finish within ${options.timeoutMs / 1000} seconds`,
 		{
 			itemIndex,
-			description: `The run had not ended in FLORA when the timeout passed, and it will be charged if it completes. Raise "Timeout", or set "On Timeout" to "Return the Run" to pass the run on and collect its results later (Run → Wait or Run → Get). Run ID: ${run.run_id}.`,
+			description: `${why} It goes on in FLORA and is charged if it completes: do not run the workflow again. Collect it later with Run → Wait or Run → Get (Technique: ${techniqueId}, Run ID: ${run.run_id}); raise "Timeout", or set "On Timeout" to "Return the Run" to pass the run on instead.`,
 		},
 	);
 	error.context.runId = run.run_id;

@@ -1,6 +1,33 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	NodeApiError,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError } from '../transport/errors';
+
+/**
+ * An item's work that failed after part of it was done, such as a completed run whose files
+ * partly failed to download: under Continue On Fail the done part is output beside one error
+ * item per failure; otherwise the first failure stops the node.
+ */
+export class PartlyDone extends NodeOperationError {
+	constructor(
+		node: INode,
+		readonly kept: INodeExecutionData[],
+		readonly failures: Array<NodeApiError | NodeOperationError>,
+	) {
+		super(node, failures[0].message, {
+			description: failures[0].description ?? undefined,
+			itemIndex: failures[0].context.itemIndex as number | undefined,
+		});
+		Object.assign(this.context, failures[0].context);
+	}
+}
+
 /**
  * The JSON of an error item under Continue On Fail: one `error` object with the message and
  * what FLORA told us. n8n sends an item whose only field is `error` to the node's error output
@@ -16,6 +43,9 @@ export function itemErrorJson(
 			message: error.message,
 			...(error.description ? { description: error.description } : {}),
 			...(context.runId ? { run_id: context.runId } : {}),
+			...(context.candidateRunIds ? { candidate_run_ids: context.candidateRunIds } : {}),
+			...(context.idempotencyKey ? { idempotency_key: context.idempotencyKey } : {}),
+			...(context.outputId ? { output_id: context.outputId } : {}),
 			...(context.errorCode ? { error_code: context.errorCode } : {}),
 			...(context.errorMessage ? { error_message: context.errorMessage } : {}),
 			...(context.floraErrorCode ? { error_code: context.floraErrorCode } : {}),
@@ -47,13 +77,16 @@ export async function mapItems<T>(
 			try {
 				results[itemIndex] = await work(entries[itemIndex], itemIndex);
 			} catch (error) {
+				const partly = error instanceof PartlyDone ? error : undefined;
 				if (!context.continueOnFail()) {
-					failure ??= { error, itemIndex };
+					failure ??= { error: partly?.failures[0] ?? error, itemIndex };
 					return;
 				}
-				results[itemIndex] = [
-					{ json: itemErrorJson(error as Error), pairedItem: { item: itemIndex } },
-				];
+				const errorItems = (partly?.failures ?? [error as Error]).map((cause) => ({
+					json: itemErrorJson(cause),
+					pairedItem: { item: itemIndex },
+				}));
+				results[itemIndex] = [...(partly?.kept ?? []), ...errorItems];
 			}
 		}
 	};

@@ -1,10 +1,19 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { FloraClient, ByteStream } from '../transport';
-import { readJson } from '../transport';
-import { asNodeError, floraErrorCode } from '../transport/errors';
-import type { Run, RunInput, RunMode, TechniqueRunPage } from './interfaces';
+import type { Attempt, ByteStream, FloraClient } from '../transport';
+import { isTransientFailure, readJson } from '../transport';
+import {
+	ambiguousRunError,
+	appendNoRunStarted,
+	asNodeError,
+	floraErrorCode,
+	missingRunError,
+	unconfirmedStartError,
+} from '../transport/errors';
+import type { Run, RunInput, RunMode } from './interfaces';
+import type { ItemCreate } from './runLedger';
+import { RunLedger, mayHaveCreated } from './runLedger';
 
 export interface RunRequest {
 	techniqueId: string;
@@ -14,59 +23,60 @@ export interface RunRequest {
 	/** Sent as header and body field; the same for every attempt of this item. */
 	idempotencyKey: string;
 	itemIndex: number;
+	/** Until when the run history is read to find a run whose create answer was lost. */
+	deadline: number;
 }
 
-export type StartedRun = { kind: 'run'; run: Run } | { kind: 'events'; stream: ByteStream };
-
-/** Runs this execution created or found, so that no two items ever claim the same run. */
-const claimedRuns = new WeakMap<FloraClient, Set<string>>();
-
-function claims(client: FloraClient): Set<string> {
-	let set = claimedRuns.get(client);
-	if (!set) {
-		set = new Set();
-		claimedRuns.set(client, set);
-	}
-	return set;
-}
-
-export function claimRun(client: FloraClient, runId: string) {
-	claims(client).add(runId);
-}
+export type StartedRun =
+	| { kind: 'run'; run: Run }
+	| { kind: 'events'; stream: ByteStream; attempt?: Attempt };
 
 /**
  * Starts a run. Transient failures are retried with the same idempotency key, so FLORA never
- * starts or charges twice. When a retry (or a repeat after a stream that broke before its
- * first event) answers `idempotency_duplicate`, an earlier attempt did start the run: the
- * node finds that run and carries on with it.
+ * starts or charges twice. When FLORA answers `idempotency_duplicate` to a repeat of ours, an
+ * earlier attempt did start the run: the execution's RunLedger finds that run, or says
+ * honestly that it cannot tell which it is. When the create gives up after attempts that may
+ * have reached FLORA, the history tells whether a run started before the error says so.
  */
 export async function startRun(
 	client: FloraClient,
 	request: RunRequest,
-	sentBefore: { at: number } | undefined = undefined,
+	create: ItemCreate,
 ): Promise<StartedRun> {
+	const ledger = RunLedger.of(client);
 	const body: IDataObject = {
 		inputs: request.inputs as unknown as IDataObject[],
 		mode: request.mode,
 		idempotency_key: request.idempotencyKey,
 		...(request.callbackUrl ? { callback_url: request.callbackUrl } : {}),
 	};
-	const firstAttemptAt = sentBefore?.at ?? Date.now();
+	let lastAttempt: Attempt | undefined;
 	try {
-		const response = await client.request<Run | ByteStream>({
-			method: 'POST',
-			path: `/techniques/${encodeURIComponent(request.techniqueId)}/runs`,
-			body,
-			headers: { 'Idempotency-Key': request.idempotencyKey, 'Content-Type': 'application/json' },
-			retry: 'idempotent',
-			stream: request.mode === 'stream',
-			itemIndex: request.itemIndex,
-		});
-		if (request.mode !== 'stream')
-			return claimed(client, { kind: 'run', run: response.body as Run });
+		const response = await ledger.track(request.techniqueId, async () =>
+			client.request<Run | ByteStream>({
+				method: 'POST',
+				path: `/techniques/${encodeURIComponent(request.techniqueId)}/runs`,
+				body,
+				headers: { 'Idempotency-Key': request.idempotencyKey, 'Content-Type': 'application/json' },
+				retry: 'idempotent',
+				onAttempt: (attempt) => {
+					lastAttempt = attempt;
+					if (mayHaveCreated(attempt)) create.windows.push([attempt.sentAt, attempt.settledAt]);
+				},
+				stream: request.mode === 'stream',
+				itemIndex: request.itemIndex,
+			}),
+		);
+		if (request.mode !== 'stream') {
+			const run = response.body as Run;
+			ledger.answered(run, lastAttempt);
+			return { kind: 'run', run };
+		}
 		const stream = response.body as ByteStream;
 		const contentType = String(response.headers['content-type'] ?? '');
-		if (contentType.includes('text/event-stream')) return { kind: 'events', stream };
+		if (contentType.includes('text/event-stream')) {
+			return { kind: 'events', stream, attempt: lastAttempt };
+		}
 		const run = (await readJson(stream)) as Run | undefined;
 		if (typeof run?.run_id !== 'string') {
 			throw new NodeOperationError(
@@ -78,72 +88,50 @@ export async function startRun(
 				},
 			);
 		}
-		return claimed(client, { kind: 'run', run });
+		ledger.answered(run, lastAttempt);
+		return { kind: 'run', run };
 	} catch (error) {
-		const flora = floraErrorCode(error);
-		const ourEarlierAttempt = sentBefore !== undefined || (flora?.attempts ?? 1) > 1;
-		if (flora?.code === 'idempotency_duplicate' && ourEarlierAttempt) {
-			const recovered = await oneAtATime(client, async () => {
-				const run = await findRunStartedSince(
-					client,
-					request.techniqueId,
-					firstAttemptAt,
-					request.itemIndex,
-				);
-				if (run) claimRun(client, run.run_id);
-				return run;
-			});
-			if (recovered) return { kind: 'run', run: recovered };
+		if (create.windows.length === 0) throw asNodeError(client.node, error, request.itemIndex);
+		if (floraErrorCode(error)?.code === 'idempotency_duplicate') {
+			return { kind: 'run', run: await recoverRun(client, create, request) };
 		}
+		if (isTransientFailure(error)) await checkNothingStarted(client, error, create, request);
 		throw asNodeError(client.node, error, request.itemIndex);
 	}
 }
 
-function claimed(client: FloraClient, started: StartedRun & { kind: 'run' }): StartedRun {
-	claimRun(client, started.run.run_id);
-	return started;
-}
-
-/** Items of one execution look for their runs one at a time, so two never pick the same run. */
-const recoveryQueue = new WeakMap<FloraClient, Promise<unknown>>();
-
-async function oneAtATime<T>(client: FloraClient, task: () => Promise<T>): Promise<T> {
-	const previous = recoveryQueue.get(client) ?? Promise.resolve();
-	const current = previous.then(task, task);
-	recoveryQueue.set(
-		client,
-		current.catch(() => undefined),
-	);
-	return await current;
-}
-
-/** Clocks differ between n8n and FLORA; look this far before the first attempt. */
-const CLOCK_SKEW_MS = 120_000;
-
-function toMs(timestamp: number) {
-	return timestamp < 1e12 ? timestamp * 1000 : timestamp;
+/** FLORA said an earlier attempt started the run: find it in the history. */
+async function recoverRun(client: FloraClient, create: ItemCreate, request: RunRequest) {
+	const recovery = await RunLedger.of(client)
+		.recover(create, request.deadline, true)
+		.catch((error: unknown) => {
+			throw unconfirmedStartError(client.node, error, create, request.itemIndex);
+		});
+	if (recovery.kind === 'found') return recovery.run;
+	if (recovery.kind === 'ambiguous') {
+		throw ambiguousRunError(client.node, recovery.candidates, create, request.itemIndex);
+	}
+	throw missingRunError(client.node, create, request.itemIndex);
 }
 
 /**
- * The run an earlier attempt of ours started: the oldest run of this technique created since
- * that attempt that no other item of this execution has claimed.
+ * The create gave up after attempts that may have reached FLORA. Returns (and the caller
+ * throws FLORA's own error) only when the history shows that none of them started a run;
+ * otherwise the error names the runs that may be this item's.
  */
-async function findRunStartedSince(
+async function checkNothingStarted(
 	client: FloraClient,
-	techniqueId: string,
-	since: number,
-	itemIndex: number,
-): Promise<Run | undefined> {
-	const response = await client.request<TechniqueRunPage>({
-		method: 'GET',
-		path: '/technique-runs',
-		qs: { technique_id: techniqueId, limit: 50 },
-		retry: 'safe',
-		itemIndex,
-	});
-	const taken = claims(client);
-	const candidates = response.body.technique_runs
-		.filter((run) => !taken.has(run.run_id) && toMs(run.created_at) >= since - CLOCK_SKEW_MS)
-		.sort((a, b) => a.created_at - b.created_at);
-	return candidates[0];
+	cause: unknown,
+	create: ItemCreate,
+	request: RunRequest,
+) {
+	const recovery = await RunLedger.of(client)
+		.recover(create, request.deadline, false)
+		.catch(() => undefined);
+	if (recovery?.kind === 'missing') {
+		appendNoRunStarted(cause);
+		return;
+	}
+	const candidates = recovery?.kind === 'ambiguous' ? recovery.candidates : undefined;
+	throw unconfirmedStartError(client.node, cause, create, request.itemIndex, candidates);
 }

@@ -1,4 +1,6 @@
 import type { ByteStream, FloraClient } from '../transport';
+import { isTransientFailure } from '../transport';
+import { asNodeError } from '../transport/errors';
 import type { Run } from './interfaces';
 import { isTerminal } from './interfaces';
 import type { WaitOptions } from './params';
@@ -7,6 +9,8 @@ import { sleepUnlessCancelled } from './sleep';
 export interface WaitResult {
 	run: Run;
 	timedOut: boolean;
+	/** When the timeout passed while FLORA could not be read: the last failure. */
+	unreachable?: Error;
 }
 
 const FIRST_READ_MS = 1_000;
@@ -23,11 +27,13 @@ export function nextReadDelay(runAgeMs: number, pollIntervalMs?: number): number
 	return Math.min(MAX_READ_SPACING_MS, Math.max(FIRST_READ_MS, runAgeMs * SPACING_SHARE_OF_AGE));
 }
 
+/** Reads a run once; transient failures are retried until `retryUntil` when given. */
 export async function readRun(
 	client: FloraClient,
 	techniqueId: string,
 	run: Pick<Run, 'run_id' | 'poll_url'>,
 	itemIndex: number,
+	retryUntil?: number,
 ): Promise<Run> {
 	const pollUrl =
 		typeof run.poll_url === 'string' && client.isUnderBaseUrl(run.poll_url)
@@ -38,6 +44,7 @@ export async function readRun(
 		url: pollUrl,
 		path: `/techniques/${encodeURIComponent(techniqueId)}/runs/${encodeURIComponent(run.run_id)}`,
 		retry: 'safe',
+		retryUntil,
 		itemIndex,
 	});
 	// A run read back may omit poll_url; keep the one FLORA gave at the start.
@@ -78,7 +85,11 @@ export async function pollUntil<T>(
 	return { value: current, timedOut: false };
 }
 
-/** Reads the run until it ends or the timeout passes. */
+/**
+ * Reads the run until it ends or the timeout passes. A read that fails for a while (an outage,
+ * rate limits) is tried again until the timeout: only the timeout ends the wait of a run that
+ * has started.
+ */
 export async function waitForRun(
 	client: FloraClient,
 	techniqueId: string,
@@ -87,15 +98,28 @@ export async function waitForRun(
 	startedAt: number,
 	itemIndex: number,
 ): Promise<WaitResult> {
+	const deadline = startedAt + options.timeoutMs;
+	let unreachable: Error | undefined;
 	const { value, timedOut } = await pollUntil(
 		client,
 		run,
-		async (current) => await readRun(client, techniqueId, current, itemIndex),
-		(current) => isTerminal(current.status),
-		{ startedAt, deadline: startedAt + options.timeoutMs, intervalMs: options.pollIntervalMs },
+		async (current) => {
+			try {
+				const read = await readRun(client, techniqueId, current, itemIndex, deadline);
+				unreachable = undefined;
+				return read;
+			} catch (error) {
+				// The transport gives up on a transient failure only when the deadline is near.
+				if (!isTransientFailure(error)) throw asNodeError(client.node, error, itemIndex);
+				unreachable = error as Error;
+				return current;
+			}
+		},
+		(current) => isTerminal(current.status) || unreachable !== undefined,
+		{ startedAt, deadline, intervalMs: options.pollIntervalMs },
 		itemIndex,
 	);
-	return { run: value, timedOut };
+	return { run: value, timedOut: timedOut || unreachable !== undefined, unreachable };
 }
 
 export interface StreamOutcome {

@@ -1,22 +1,15 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, randomString } from 'n8n-workflow';
 
-import { verifyFloraCall } from '../../shared/webhookCall';
-import { FloraClient } from '../transport';
+import type { FloraClient } from '../transport';
+import { afterRunStarted } from '../transport/errors';
 import type { FinishOptions } from './finishRun';
-import { endedRunOutput, timedOutRunItem } from './finishRun';
+import { finishRun, timedOutRunItem } from './finishRun';
 import type { Run } from './interfaces';
-import { isTerminal } from './interfaces';
-import type { ItemErrorPolicy } from './items';
 import { itemErrorJson, mapItems } from './items';
 import type { WaitOptions } from './params';
-import { readRun } from './wait';
+import type { TechniqueRuns } from './runHistory';
+import { readEndedRuns } from './runHistory';
 
 export function readWaitMode(context: IExecuteFunctions, itemIndex: number): 'poll' | 'webhook' {
 	return context.getNodeParameter('waitMode', itemIndex, 'poll') === 'webhook' ? 'webhook' : 'poll';
@@ -69,25 +62,61 @@ export function startedRunOf(
 }
 
 /**
- * Where a waiting execution keeps what its webhook needs: n8n drops the waiting node's own
- * output before the webhook runs, and item parameters cannot be resolved there.
+ * Where a waiting execution keeps what its webhook and its resumed run need: n8n drops the
+ * waiting node's own output before the webhook runs, and item parameters cannot be resolved
+ * there.
  */
-const WAITING_STATE = 'floraWaiting';
+export const WAITING_STATE = 'floraWaiting';
 
-interface WaitingState {
+export interface WaitingState {
+	/** Names this wait, so a process resumes it once (see runCallback.ts). */
+	waitId: string;
 	/** The items the node started with, one per input item: a pending run or an error item. */
 	items: IDataObject[];
 	output: Pick<FinishOptions, 'outputLayout' | 'downloadInto'>;
+	concurrency: number;
+	timeoutMs: number;
+	pollIntervalMs?: number;
 }
 
-/** Keeps the started runs and the (already checked) output options in the node's execution context. */
+/** Keeps the started runs and the (already checked) options in the node's execution context. */
 export function rememberWaitingItems(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
-	output: WaitingState['output'],
+	options: FinishOptions & { concurrency: number },
 ) {
-	const state: WaitingState = { items: items.map((item) => item.json), output };
+	const state: WaitingState = {
+		waitId: randomString(16),
+		items: items.map((item) => item.json),
+		output: { outputLayout: options.outputLayout, downloadInto: options.downloadInto },
+		concurrency: options.concurrency,
+		timeoutMs: options.timeoutMs,
+		pollIntervalMs: options.pollIntervalMs,
+	};
 	context.getContext('node')[WAITING_STATE] = state;
+}
+
+/** The runs of a waiting state, by technique, for reads of the run history. */
+export function runsByTechnique(items: IDataObject[]): TechniqueRuns[] {
+	const byTechnique = new Map<string, TechniqueRuns>();
+	for (const item of items) {
+		const started = startedRunOf(item);
+		if (!started) continue;
+		const entry = byTechnique.get(started.techniqueId) ?? {
+			techniqueId: started.techniqueId,
+			runIds: new Set<string>(),
+			oldestCreatedAt: Infinity,
+		};
+		entry.runIds.add(started.runId);
+		const createdAt = Number(item.created_at);
+		if (Number.isFinite(createdAt))
+			entry.oldestCreatedAt = Math.min(entry.oldestCreatedAt, createdAt);
+		byTechnique.set(started.techniqueId, entry);
+	}
+	return [...byTechnique.values()].map((entry) => ({
+		...entry,
+		oldestCreatedAt: Number.isFinite(entry.oldestCreatedAt) ? entry.oldestCreatedAt : 0,
+	}));
 }
 
 /**
@@ -119,74 +148,89 @@ export function passOnWhenTheWaitTimesOut(
 	waiting.data = { ...waiting.data, main: [items] };
 }
 
-function readWaitingState(context: IWebhookFunctions): WaitingState {
-	const name = JSON.stringify(context.getNode().name);
-	const state = context.evaluateExpression(`{{ $(${name}).context.${WAITING_STATE} }}`, 0) as
-		| WaitingState
-		| undefined;
-	if (!Array.isArray(state?.items)) {
-		throw new NodeOperationError(
-			context.getNode(),
-			'This execution holds no FLORA runs to wait for',
-			{
-				description:
-					'The execution data does not list the runs this node started. Run the workflow again.',
-			},
-		);
-	}
-	return state;
+/** The key resume items carry: the node runs again on them to collect its ended runs. */
+export const RESUME_MARK = '__floraResume';
+
+/**
+ * The items a callback resumes the execution with: the waiting items in item order, marked
+ * for the node to collect their runs when it runs again on them.
+ */
+export function resumeItems(state: WaitingState, marked: boolean): INodeExecutionData[] {
+	return state.items.map((json, itemIndex) => ({
+		json: marked ? { ...json, [RESUME_MARK]: state.waitId } : json,
+		pairedItem: { item: itemIndex },
+	}));
+}
+
+/** The waiting state, when the node runs again on the items a callback resumed it with. */
+export function resumedWait(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+): WaitingState | undefined {
+	const state = context.getContext('node')[WAITING_STATE] as WaitingState | undefined;
+	if (!state || items.length === 0) return undefined;
+	return items.every((item) => item.json[RESUME_MARK] === state.waitId) ? state : undefined;
 }
 
 /**
- * The webhook that resumes a waiting execution. Every callback must carry a valid FLORA
- * signature (anything else is answered 401 and changes nothing). The runs the node started
- * are read again; the execution resumes only once all of them have ended, with the same items
- * the polling path emits.
+ * After every run of a webhook wait has ended: reads them from the run history (a few list
+ * reads, not one per run) and turns each item into its results as polling would, with
+ * downloads, Continue On Fail and the node's own error when a run failed. Starts no run.
  */
-export async function resumeOnRunCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const response = this.getResponseObject();
-	const { check } = await verifyFloraCall(this);
-	if (!check.valid) {
-		response.status(401).json({ error: 'invalid_signature', reason: check.reason });
-		return { noWebhookResponse: true };
+export async function collectWaitedRuns(
+	context: IExecuteFunctions,
+	client: FloraClient,
+	state: WaitingState,
+): Promise<INodeExecutionData[]> {
+	const deadline = Date.now() + Math.max(state.timeoutMs, 60_000);
+	const ended = new Map<string, Run>();
+	const unread = new Map<string, Error>();
+	for (const runs of runsByTechnique(state.items)) {
+		try {
+			const found = await readEndedRuns(client, runs, { retryUntil: deadline });
+			for (const [runId, run] of found) ended.set(runId, run);
+		} catch (error) {
+			for (const runId of runs.runIds) unread.set(runId, error as Error);
+		}
 	}
-
-	const { items: emitted, output: outputOptions } = readWaitingState(this);
-	const client = await FloraClient.create(this);
-	const runs = await Promise.all(
-		emitted.map(async (item, itemIndex) => {
-			const startedRun = startedRunOf(item);
-			if (!startedRun) return undefined;
-			const { runId, techniqueId } = startedRun;
-			return { techniqueId, run: await readRun(client, techniqueId, { run_id: runId }, itemIndex) };
-		}),
-	);
-	const pending = runs.filter((entry) => entry !== undefined && !isTerminal(entry.run.status));
-	if (pending.length > 0) {
-		response
-			.status(202)
-			.json({ received: true, waiting_for: pending.map((entry) => entry!.run.run_id) });
-		return { noWebhookResponse: true };
-	}
-
-	const node = this.getNode();
-	// Webhook functions have no continueOnFail(): the node's settings say the same.
-	const itemErrors: ItemErrorPolicy = {
-		getNode: () => node,
-		continueOnFail: () =>
-			node.continueOnFail === true ||
-			(node.onError !== undefined && node.onError !== 'stopWorkflow'),
+	const options: FinishOptions = {
+		...state.output,
+		timeoutMs: state.timeoutMs,
+		onTimeout: 'error',
+		pollIntervalMs: state.pollIntervalMs,
 	};
-	const output = await mapItems(itemErrors, runs, async (entry, itemIndex) => {
-		if (!entry) return [{ json: emitted[itemIndex], pairedItem: { item: itemIndex } }];
-		return await endedRunOutput(
-			this,
-			client,
-			entry.run,
-			entry.techniqueId,
-			outputOptions,
-			itemIndex,
-		);
-	});
-	return { workflowData: [output] };
+	const output = await mapItems(
+		context,
+		state.items,
+		async (json, itemIndex) => {
+			const started = startedRunOf(json);
+			if (!started) return [{ json: withoutMark(json), pairedItem: { item: itemIndex } }];
+			const { runId, techniqueId } = started;
+			const failure = unread.get(runId);
+			if (failure) throw afterRunStarted(client.node, failure, runId, techniqueId, itemIndex);
+			const run = ended.get(runId) ?? (withoutMark(json) as Run);
+			try {
+				// A run that has not ended after all (never, unless FLORA's history lags) is waited for.
+				return await finishRun(
+					context,
+					client,
+					techniqueId,
+					{ run, startedAt: Date.now() },
+					options,
+					itemIndex,
+				);
+			} catch (error) {
+				throw afterRunStarted(client.node, error, runId, techniqueId, itemIndex);
+			}
+		},
+		state.concurrency,
+	);
+	delete context.getContext('node')[WAITING_STATE];
+	return output;
+}
+
+function withoutMark(json: IDataObject): IDataObject {
+	const copy = { ...json };
+	delete copy[RESUME_MARK];
+	return copy;
 }

@@ -52,7 +52,25 @@ export interface FloraRequest {
 	stream?: boolean;
 	/** How long one attempt may take; 60 s unless a caller has a tighter limit of its own. */
 	timeoutMs?: number;
+	/**
+	 * Keep retrying transient failures until this time (ms since the epoch) instead of giving
+	 * up after MAX_ATTEMPTS: a run that has started is waited for through an outage. A function
+	 * is asked again before every retry.
+	 */
+	retryUntil?: number | (() => number | undefined);
+	/** Told about every attempt: when it was sent, when it settled, and how. */
+	onAttempt?: (attempt: Attempt) => void;
 	itemIndex?: number;
+}
+
+/** One attempt of a request, as seen from n8n's side. */
+export interface Attempt {
+	sentAt: number;
+	settledAt: number;
+	/** The HTTP status FLORA (or a proxy) answered; undefined when the connection failed. */
+	statusCode?: number;
+	/** The network error code (ECONNRESET, ETIMEDOUT, …) when the connection failed. */
+	networkError?: string;
 }
 
 export interface FloraResponse<T> {
@@ -132,21 +150,34 @@ export class FloraClient {
 
 	async request<T>(request: FloraRequest): Promise<FloraResponse<T>> {
 		const url = request.url ?? `${this.baseUrl}${request.path ?? ''}`;
-		const maxAttempts = request.retry === 'never' ? 1 : MAX_ATTEMPTS;
+		const mayRetry = (attempt: number, wait: number) => {
+			if (request.retry === 'never') return false;
+			const until =
+				typeof request.retryUntil === 'function' ? request.retryUntil() : request.retryUntil;
+			return until !== undefined
+				? Date.now() + wait < until
+				: attempt < MAX_ATTEMPTS && wait <= MAX_RETRY_AFTER_MS;
+		};
 		for (let attempt = 1; ; attempt++) {
 			await sleepUnlessCancelled(this.pausedUntil - Date.now(), this.signal);
 			this.throwIfCancelled(request.itemIndex);
 			let response: { statusCode: number; headers: FloraResponse<T>['headers']; body: unknown };
+			const sentAt = Date.now();
 			try {
 				response = await this.send(url, request);
 			} catch (error) {
+				request.onAttempt?.({ sentAt, settledAt: Date.now(), networkError: errorCode(error) });
 				if (this.cancelled) this.throwIfCancelled(request.itemIndex);
-				if (!isRetryableNetworkError(error) || attempt >= maxAttempts) {
-					throw networkError(this.node, error as Error, url, attempt, request.itemIndex);
+				const wait = backoff(attempt);
+				if (!isRetryableNetworkError(error) || !mayRetry(attempt, wait)) {
+					const failure = networkError(this.node, error as Error, url, attempt, request.itemIndex);
+					failure.context.transient = isRetryableNetworkError(error);
+					throw failure;
 				}
-				await sleepUnlessCancelled(backoff(attempt), this.signal);
+				await sleepUnlessCancelled(wait, this.signal);
 				continue;
 			}
+			request.onAttempt?.({ sentAt, settledAt: Date.now(), statusCode: response.statusCode });
 			if (response.statusCode < 400) {
 				return {
 					statusCode: response.statusCode,
@@ -165,12 +196,11 @@ export class FloraClient {
 			const wait = retryDelay(response.statusCode, response.headers, attempt);
 			if (response.statusCode === 429)
 				this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
-			if (
-				!RETRYABLE_STATUS.has(response.statusCode) ||
-				attempt >= maxAttempts ||
-				wait > MAX_RETRY_AFTER_MS
-			) {
-				throw floraApiError(this.node, failure, request.itemIndex);
+			const retryable = RETRYABLE_STATUS.has(response.statusCode);
+			if (!retryable || !mayRetry(attempt, wait)) {
+				const error = floraApiError(this.node, failure, request.itemIndex);
+				error.context.transient = retryable;
+				throw error;
 			}
 			await sleepUnlessCancelled(wait, this.signal);
 		}
@@ -258,6 +288,20 @@ export function retryDelay(
 		if (!Number.isNaN(date)) return Math.max(0, date - now);
 	}
 	return statusCode === 429 ? DEFAULT_RATE_LIMIT_WAIT_MS : backoff(attempt);
+}
+
+function errorCode(error: unknown): string {
+	const candidates = [error, (error as { cause?: unknown })?.cause];
+	for (const candidate of candidates) {
+		const code = (candidate as NodeJS.ErrnoException | undefined)?.code;
+		if (typeof code === 'string') return code;
+	}
+	return (error as Error | undefined)?.message ?? 'unknown';
+}
+
+/** Whether an error is a transient failure the transport gave up on (FLORA may work again soon). */
+export function isTransientFailure(error: unknown): boolean {
+	return (error as { context?: { transient?: unknown } } | undefined)?.context?.transient === true;
 }
 
 function isRetryableNetworkError(error: unknown): boolean {

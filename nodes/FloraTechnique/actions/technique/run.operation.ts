@@ -4,31 +4,21 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, randomString, updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import type { Run, RunMode } from '../../helpers/interfaces';
-import { finishRun } from '../../helpers/finishRun';
 import { pendingRunItem } from '../../helpers/outputs';
-import type { DraftInput, RunOptions } from '../../helpers/params';
-import {
-	CONCURRENCY_RANGE,
-	DEFAULT_CONCURRENCY,
-	readInputs,
-	readRunOptions,
-	readTechnique,
-	readWorkspace,
-} from '../../helpers/params';
-import { resolveInputs } from '../../helpers/resolveInputs';
-import { claimRun, startRun } from '../../helpers/startRun';
+import { CONCURRENCY_RANGE, DEFAULT_CONCURRENCY } from '../../helpers/params';
+import type { PreparedRun } from '../../helpers/techniqueRun';
+import { prepareRun, runItem, startItemRun } from '../../helpers/techniqueRun';
 import {
 	checkResumeTarget,
+	collectWaitedRuns,
 	passOnWhenTheWaitTimesOut,
-	readWaitMode,
 	rememberWaitingItems,
+	resumedWait,
 	startedRunOf,
 } from '../../helpers/webhookWait';
 import { getTechnique } from '../../helpers/techniques';
-import { readRunEvents } from '../../helpers/wait';
 import { FloraClient } from '../../transport';
 import { mapItems } from '../../helpers/items';
 import { asNodeError } from '../../transport/errors';
@@ -247,36 +237,24 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface PreparedRun {
-	waitMode: 'poll' | 'webhook';
-	technique: string;
-	inputs: DraftInput[];
-	workspaceId?: string;
-	mode: RunMode;
-	wait: boolean;
-	options: RunOptions;
-}
-
-function prepare(context: IExecuteFunctions, itemIndex: number): PreparedRun {
-	return {
-		technique: readTechnique(context, itemIndex),
-		inputs: readInputs(context, itemIndex),
-		workspaceId: readWorkspace(context, itemIndex),
-		mode: context.getNodeParameter('mode', itemIndex, 'async') === 'stream' ? 'stream' : 'async',
-		wait: context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean,
-		waitMode: readWaitMode(context, itemIndex),
-		options: readRunOptions(context, itemIndex),
-	};
-}
-
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
+	// After a webhook wait, n8n runs the node again on the items the last callback resumed it
+	// with: the runs have ended and are collected; nothing is started.
+	const waited = resumedWait(this, items);
+	if (waited) {
+		const client = await FloraClient.create(this);
+		const output = await collectWaitedRuns(this, client, waited);
+		const techniqueId = waited.items.map(startedRunOf).find(Boolean)?.techniqueId;
+		if (techniqueId) await hintRunCost(this, client, techniqueId, output);
+		return output;
+	}
 	// Every item's parameters are checked before the first run is started (and paid for).
 	const prepared = items.map((_, itemIndex) => {
 		try {
-			return prepare(this, itemIndex);
+			return prepareRun(this, itemIndex);
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, itemIndex);
 			return asNodeError(this.getNode(), error, itemIndex);
@@ -329,87 +307,6 @@ async function hintRunCost(
 	});
 }
 
-async function runItem(
-	context: IExecuteFunctions,
-	client: FloraClient,
-	item: PreparedRun,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
-	const { techniqueId, run, startedAt, timedOut } = await startItemRun(
-		context,
-		client,
-		item,
-		itemIndex,
-	);
-	if (!item.wait) return [pendingRunItem(run, techniqueId, itemIndex)];
-	return await finishRun(
-		context,
-		client,
-		techniqueId,
-		{ run, startedAt, timedOut },
-		item.options,
-		itemIndex,
-	);
-}
-
-/** Starts an item's run (following its event stream in stream mode) and returns it as last seen. */
-async function startItemRun(
-	context: IExecuteFunctions,
-	client: FloraClient,
-	item: PreparedRun,
-	itemIndex: number,
-	callbackUrl = item.options.callbackUrl,
-) {
-	const technique = await getTechnique(client, item.technique, itemIndex);
-	const techniqueId = technique.technique_id;
-	const inputs = await resolveInputs(
-		context,
-		client,
-		technique,
-		item.inputs,
-		item.workspaceId,
-		itemIndex,
-	);
-	const request = {
-		techniqueId,
-		inputs,
-		mode: item.mode,
-		callbackUrl,
-		idempotencyKey:
-			item.options.idempotencyKey ??
-			`n8n-${context.getExecutionId() ?? 'manual'}-${itemIndex}-${randomString(16)}`,
-		itemIndex,
-	};
-	const startedAt = Date.now();
-	const deadline = startedAt + item.options.timeoutMs;
-	let run: Run | undefined;
-	let timedOut = false;
-	for (let attempt = 0; run === undefined; attempt++) {
-		const started = await startRun(client, request, attempt > 0 ? { at: startedAt } : undefined);
-		if (started.kind === 'run') {
-			run = started.run;
-			break;
-		}
-		const outcome = await readRunEvents(client, started.stream, deadline, !item.wait);
-		client.throwIfCancelled(itemIndex);
-		run = outcome.run;
-		timedOut = outcome.timedOut;
-		if (run === undefined && (timedOut || attempt >= 2)) {
-			throw new NodeOperationError(
-				context.getNode(),
-				'FLORA accepted the run but its event stream carried no run',
-				{
-					itemIndex,
-					description:
-						'Check the run history in FLORA before running again: the run may have started. Switching the Mode to "Async" avoids event streams.',
-				},
-			);
-		}
-	}
-	claimRun(client, run.run_id);
-	return { techniqueId, run, startedAt, timedOut };
-}
-
 /**
  * Wait by webhook: every item's run is started with this execution's resume URL as its
  * callback, then the execution is put to wait so that no worker is held. The node's webhook
@@ -434,8 +331,7 @@ async function startRunsAndWaitForCallbacks(
 		first.options.concurrency,
 	);
 	if (items.some((item) => startedRunOf(item.json) !== undefined)) {
-		const { outputLayout, downloadInto } = first.options;
-		rememberWaitingItems(context, items, { outputLayout, downloadInto });
+		rememberWaitingItems(context, items, first.options);
 		await context.putExecutionToWait(new Date(Date.now() + first.options.timeoutMs));
 		passOnWhenTheWaitTimesOut(context, items, first.options);
 	}
