@@ -219,6 +219,25 @@ describe('once a run has started, only the timeout ends the wait', () => {
 	});
 });
 
+test('when one item stops the node (no Continue On Fail), its error also names the runs the other items started', async () => {
+	const result = await runFlora(
+		flora.sim,
+		{
+			technique: technique('every-output-type'),
+			inputs: textInput('={{ $json.prompt }}'),
+			options: { concurrency: 3, outputLayout: 'perRun' },
+		},
+		{ triggerItems: prompts('A #duration:30', 'B #fail:provider_error', 'C #duration:30') },
+	);
+
+	const error = result.nodes[FLORA_NODE].error!;
+	expect(error.message).toMatch(/failed/);
+	const others = flora.sim.listRuns().filter((run) => !run.inputs[0].value.startsWith('B'));
+	expect(others).toHaveLength(2);
+	for (const run of others) expect(error.description).toContain(run.run_id);
+	expect(error.description).toMatch(/Collect them with Run → Wait/);
+});
+
 describe("n8n's Retry On Fail never buys a run twice", () => {
 	test('items whose runs started in an earlier try collect them; only the failed item gets new runs', async () => {
 		const result = await runFlora(

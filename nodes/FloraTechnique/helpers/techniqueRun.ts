@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, randomString } from 'n8n-workflow';
 
 import type { FloraClient } from '../transport';
-import { afterRunStarted } from '../transport/errors';
+import { afterRunStarted, asNodeError } from '../transport/errors';
 import { finishRun } from './finishRun';
 import type { Run, RunMode } from './interfaces';
 import { fingerprintOf, itemRuns } from './itemRuns';
@@ -158,4 +158,20 @@ export async function startItemRun(
 	}
 	memory[itemIndex] = { ...memory[itemIndex], runId: run.run_id, techniqueId };
 	return { techniqueId, run, startedAt, timedOut };
+}
+
+/**
+ * When the node stops at one item's error (no Continue On Fail), the other items' runs that
+ * had started go on unreported: the error names them too, so that nothing paid for is lost.
+ */
+export function namingOtherStartedRuns(context: IExecuteFunctions, error: unknown) {
+	const nodeError = asNodeError(context.getNode(), error);
+	const named = nodeError.context.runId;
+	const others = Object.values(itemRuns(context))
+		.map((remembered) => remembered.runId)
+		.filter((runId): runId is string => runId !== undefined && runId !== named);
+	if (others.length === 0) return nodeError;
+	nodeError.description = `${nodeError.description ?? ''}\nThis execution also started these runs, which go on in FLORA and are charged if they complete: ${others.join(', ')}. Collect them with Run → Wait or Run → Get Many (with Retry On Fail the node collects them itself), or set On Error to Continue to get every item's result.`;
+	nodeError.context.otherRunIds = others;
+	return nodeError;
 }

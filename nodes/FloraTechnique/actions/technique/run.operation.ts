@@ -9,7 +9,12 @@ import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-work
 import { pendingRunItem } from '../../helpers/outputs';
 import { CONCURRENCY_RANGE, DEFAULT_CONCURRENCY } from '../../helpers/params';
 import type { PreparedRun } from '../../helpers/techniqueRun';
-import { prepareRun, runItem, startItemRun } from '../../helpers/techniqueRun';
+import {
+	namingOtherStartedRuns,
+	prepareRun,
+	runItem,
+	startItemRun,
+} from '../../helpers/techniqueRun';
 import {
 	checkResumeTarget,
 	collectWaitedRuns,
@@ -273,7 +278,9 @@ export async function execute(
 			return await runItem(this, client, item, itemIndex);
 		},
 		first?.options.concurrency ?? DEFAULT_CONCURRENCY,
-	);
+	).catch((error: unknown) => {
+		throw namingOtherStartedRuns(this, error);
+	});
 	if (first) await hintRunCost(this, client, first.technique, output);
 	return output;
 }
@@ -329,7 +336,9 @@ async function startRunsAndWaitForCallbacks(
 			return [pendingRunItem(run, techniqueId, itemIndex)];
 		},
 		first.options.concurrency,
-	);
+	).catch((error: unknown) => {
+		throw namingOtherStartedRuns(context, error);
+	});
 	if (items.some((item) => startedRunOf(item.json) !== undefined)) {
 		rememberWaitingItems(context, items, first.options);
 		await context.putExecutionToWait(new Date(Date.now() + first.options.timeoutMs));

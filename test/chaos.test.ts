@@ -1,0 +1,210 @@
+/*
+ * The run guarantees under seeded random faults on every route (429 with retry-after, 500,
+ * 503, dropped connections, connections dropped after FLORA acted, slow answers, cut streams
+ * and cut downloads): 100 items at concurrency 10, polling, stream and webhook wait, with and
+ * without Download Outputs, five seeds each. A test of invariants, not of times.
+ */
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import type { ChaosSpec } from '../simulator';
+import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET } from '../simulator';
+import { runWorkflow } from './harness/engine';
+import {
+	FLORA_NODE,
+	runTechniqueWorkflow,
+	technique,
+	textInput,
+	useSimulator,
+} from './harness/flora';
+import type { ExecutionOutcome } from './harness/invariants';
+import { violations } from './harness/invariants';
+import { startWaitingExecution } from './harness/waiting';
+
+const flora = useSimulator({ timeScale: 100, allowInsecureCallbacks: true });
+
+/** Seeds come from FLORA_CHAOS_SEEDS (comma separated) to try new ones; these run in CI. */
+const SEEDS = (process.env.FLORA_CHAOS_SEEDS ?? '11,23,37,41,59')
+	.split(',')
+	.map((seed) => Number(seed.trim()))
+	.filter((seed) => Number.isInteger(seed));
+const ITEMS = 100;
+const CHAOS: Omit<ChaosSpec, 'seed'> = { rate: 0.3, retryAfterSeconds: 0.1, slowMs: [20, 400] };
+
+/** Everything the node logs, to check that the API key never reaches a log. */
+const logged: string[] = [];
+beforeAll(() => {
+	const capture = (level: string) => (message: string, meta?: unknown) =>
+		logged.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
+	Container.set(Logger, {
+		error: capture('error'),
+		warn: capture('warn'),
+		info: capture('info'),
+		debug: capture('debug'),
+		scoped: () => Container.get(Logger),
+	} as unknown as Logger);
+});
+
+type Mode = 'poll' | 'stream' | 'webhook';
+const VARIANTS: Array<{ mode: Mode; download: boolean }> = (
+	['poll', 'stream', 'webhook'] as const
+).flatMap((mode) => [false, true].map((download) => ({ mode, download })));
+const nameOf = ({ mode, download }: { mode: Mode; download: boolean }) =>
+	`${mode}${download ? '+download' : ''}`;
+
+/** Item prompts of one execution: each its own, some failing, durations drawn from the seed. */
+function promptsFor(seed: number, variant: string): string[] {
+	let state = seed;
+	const next = () => {
+		state = (state * 1103515245 + 12345) % 2 ** 31;
+		return state / 2 ** 31;
+	};
+	return Array.from({ length: ITEMS }, (_, index) => {
+		const duration = 5 + Math.floor(next() * 16);
+		const fails = next() < 0.05 ? ' #fail:provider_error' : '';
+		return `seed ${seed} ${variant} item ${index} #duration:${duration}${fails}`;
+	});
+}
+
+function parameters(mode: Mode, download: boolean): IDataObject {
+	return {
+		technique: technique('every-output-type'),
+		inputs: textInput('={{ $json.prompt }}'),
+		mode: mode === 'stream' ? 'stream' : 'async',
+		waitMode: mode === 'webhook' ? 'webhook' : 'poll',
+		options: {
+			concurrency: 10,
+			outputLayout: 'perRun',
+			pollInterval: 0.5,
+			timeout: 300,
+			...(download ? { download: true } : {}),
+		},
+	};
+}
+
+const credentials = () => ({
+	floraApi: {
+		apiKey: DEFAULT_API_KEY,
+		baseUrl: flora.sim.baseUrl,
+		webhookSecret: DEFAULT_WEBHOOK_SECRET,
+		allowHttpCallbacksForTests: true,
+	},
+});
+
+/** One execution of 100 items; its outcome once it has finished. */
+async function runExecution(
+	seed: number,
+	variant: { mode: Mode; download: boolean },
+): Promise<Omit<ExecutionOutcome, 'runs' | 'texts'> & { texts: string[] }> {
+	const prompts = promptsFor(seed, nameOf(variant));
+	const workflow = runTechniqueWorkflow(parameters(variant.mode, variant.download) as never, {
+		continueOnFail: true,
+	});
+	const triggerItems = prompts.map((prompt) => ({ prompt }));
+	if (variant.mode === 'webhook') {
+		const execution = await startWaitingExecution(workflow, {
+			credentials: credentials(),
+			triggerItems,
+		});
+		try {
+			const final = await execution.final;
+			const items: INodeExecutionData[] = final.nodes[FLORA_NODE]?.outputs.flat() ?? [];
+			return {
+				prompts,
+				items,
+				resumesAsked: execution.calls.filter((call) => call.resumeAsked).length,
+				texts: [
+					JSON.stringify(items),
+					JSON.stringify(final.run.data),
+					JSON.stringify(execution.calls.map((call) => call.body)),
+				],
+			};
+		} finally {
+			await execution.close();
+		}
+	}
+	const result = await runWorkflow(workflow, { credentials: credentials(), triggerItems });
+	const items = result.nodes[FLORA_NODE]?.outputs.flat() ?? [];
+	return { prompts, items, texts: [JSON.stringify(items), JSON.stringify(result.run.data)] };
+}
+
+describe('under random faults on every route, 100 items at concurrency 10', () => {
+	test.each(SEEDS)(
+		'seed %i, polling, stream and webhook wait, with and without Download Outputs: every run on its own item, no orphan, no double start, errors name their runs, the key never leaks, one resume',
+		async (seed) => {
+			logged.length = 0;
+			flora.sim.setChaos({ seed, ...CHAOS });
+			// The six executions run at once against one FLORA; their runs are told apart by prompt.
+			const outcomes = await Promise.all(VARIANTS.map((variant) => runExecution(seed, variant)));
+			flora.sim.setChaos(null);
+
+			const found: Record<string, string[]> = {};
+			VARIANTS.forEach((variant, index) => {
+				const prefix = `seed ${seed} ${nameOf(variant)} item `;
+				const outcome: ExecutionOutcome = {
+					...outcomes[index],
+					runs: flora.sim.listRuns().filter((run) => run.inputs[0]?.value.startsWith(prefix)),
+					texts: [...outcomes[index].texts, ...logged],
+				};
+				const problems = violations(outcome, DEFAULT_API_KEY);
+				// A create refused five times in a row starts no run (its error says so): rare.
+				if (outcome.runs.length < ITEMS - 5)
+					problems.push(`only ${outcome.runs.length} runs started`);
+				if (variant.download) {
+					const files = outcome.items.filter((item) => item.binary !== undefined).length;
+					if (files < ITEMS / 2) problems.push(`only ${files} items carry their files`);
+				}
+				if (problems.length > 0) found[nameOf(variant)] = problems;
+			});
+
+			expect(found).toEqual({});
+			expect(flora.sim.chaosLog.length).toBeGreaterThan(200);
+		},
+		240_000,
+	);
+});
+
+describe('Wait By: Webhook at 500 items, under random faults on one request in ten', () => {
+	test('at most 3 requests per run in all, create included; no descriptor exhaustion; every promise holds', async () => {
+		const count = 500;
+		flora.sim.setChaos({ seed: SEEDS[0], ...CHAOS, rate: 0.1 });
+		const prompts = Array.from(
+			{ length: count },
+			(_, index) => `scale item ${index} #duration:${5 + (index % 16)}`,
+		);
+		const workflow = runTechniqueWorkflow(
+			{
+				...parameters('webhook', false),
+				options: { concurrency: 20, outputLayout: 'perRun' },
+			} as never,
+			{ continueOnFail: true },
+		);
+		const execution = await startWaitingExecution(workflow, {
+			credentials: credentials(),
+			triggerItems: prompts.map((prompt) => ({ prompt })),
+		});
+		let outcome: ExecutionOutcome;
+		try {
+			const final = await execution.final;
+			const items = final.nodes[FLORA_NODE]?.outputs.flat() ?? [];
+			outcome = {
+				prompts,
+				items,
+				runs: flora.sim.listRuns(),
+				texts: [JSON.stringify(items), ...logged],
+				resumesAsked: execution.calls.filter((call) => call.resumeAsked).length,
+			};
+		} finally {
+			await execution.close();
+			flora.sim.setChaos(null);
+		}
+
+		expect(violations(outcome, DEFAULT_API_KEY)).toEqual([]);
+		expect(flora.sim.requests.length).toBeLessThanOrEqual(3 * count);
+		expect(JSON.stringify(outcome.items)).not.toMatch(/EMFILE|ENFILE/);
+		expect(outcome.items.filter((item) => item.json.status === 'completed').length).toBeGreaterThan(
+			count * 0.9,
+		);
+	}, 240_000);
+});
