@@ -300,9 +300,10 @@ setup_instance() {
 # Workflows `n8n execute` skips. Those that only make sense in a started n8n (a wait resumed
 # by FLORA's callback, a trigger FLORA calls): run.sh checks them against `n8n start`. And
 # e2e/workflows/editor-technique-v2.json: an unconfigured node for the editor check only.
-# long-video-webhook-hook and long-video-webhook-timeout-hook are run.sh's Webhook twins of
-# examples/long-video-webhook.json (served cases long-video-webhook, long-video-webhook-timeout).
-SERVED_CASES=" long-video-webhook long-video-webhook-hook long-video-webhook-timeout-hook trigger-pattern editor-technique-v2 "
+# long-video-webhook-hook, long-video-webhook-timeout-hook and long-video-webhook-fails-hook are
+# run.sh's Webhook twins of examples/long-video-webhook.json (served cases long-video-webhook,
+# long-video-webhook-timeout, long-video-webhook-fails).
+SERVED_CASES=" long-video-webhook long-video-webhook-hook long-video-webhook-timeout-hook long-video-webhook-fails-hook trigger-pattern editor-technique-v2 "
 is_served_case() { [[ "$SERVED_CASES" == *" $1 "* ]]; }
 
 # The path of the Webhook trigger that starts the long-video-webhook twin.
@@ -313,6 +314,8 @@ LONG_VIDEO_HOOK_PATH="flora-e2e-long-video"
 LONG_VIDEO_TIMEOUT_HOOK_PATH="flora-e2e-long-video-timeout"
 LONG_VIDEO_TIMEOUT_WAIT=5
 LONG_VIDEO_TIMEOUT_RUN_SECONDS=36000
+# The third twin (served case long-video-webhook-fails): its run fails in FLORA.
+LONG_VIDEO_FAILS_HOOK_PATH="flora-e2e-long-video-fails"
 
 # make_webhook_twin IN OUT PATH: the workflow with its Manual Trigger replaced by a Webhook
 # trigger (POST /webhook/PATH, answered at once), so that a started n8n runs it in production
@@ -367,6 +370,23 @@ make_flora_wait_time_out() {
 		wf.name += " (wait times out after " + waitSeconds + " s)";
 		fs.writeFileSync(file, JSON.stringify(wf, null, 2));
 	' "$1" "$2" "$3"
+}
+
+# make_flora_run_fail TWIN: changes a twin of examples/long-video-webhook.json in place so
+# that its run fails in FLORA (the simulator's `#fail:provider_error` token in the motion
+# prompt). The workflow's name says so.
+make_flora_run_fail() {
+	node -e '
+		const fs = require("fs");
+		const [file] = process.argv.slice(1);
+		const wf = JSON.parse(fs.readFileSync(file, "utf8"));
+		const flora = wf.nodes.find((n) => n.type === "n8n-nodes-flora.floraTechnique");
+		const fields = flora?.parameters?.inputFields?.value;
+		if (typeof fields?.motion_prompt !== "string") throw new Error(file + " has no FLORA Technique with a motion prompt");
+		fields.motion_prompt += " #fail:provider_error";
+		wf.name += " (its run fails)";
+		fs.writeFileSync(file, JSON.stringify(wf, null, 2));
+	' "$1"
 }
 
 # activate_workflow VERSION ID: make a workflow active for the next `n8n start`.

@@ -57,18 +57,20 @@ log "simulator at $SIM_BASE_URL"
 # The cases that need a started n8n (e2e/served-check.mjs), then the editor check, against
 # one `n8n start` of version $1 with user folder $2.
 served_cases() {
-	local v="$1" uf="$2" t1 rc failed=0 port base twin_id timeout_twin_id trigger_id long_id trigger_hook
+	local v="$1" uf="$2" t1 rc failed=0 port base twin_id timeout_twin_id fails_twin_id trigger_id long_id trigger_hook
 	t1=$(date +%s)
 	long_id="$(awk -F'\t' '$1 == "long-video-webhook" { print $2 }' "$uf/workflows/index.tsv")"
 	trigger_id="$(awk -F'\t' '$1 == "trigger-pattern" { print $2 }' "$uf/workflows/index.tsv")"
 	twin_id="$(awk -F'\t' '$1 == "long-video-webhook-hook" { print $2 }' "$uf/workflows/index.tsv")"
 	timeout_twin_id="$(awk -F'\t' '$1 == "long-video-webhook-timeout-hook" { print $2 }' "$uf/workflows/index.tsv")"
-	[[ -n "$long_id" && -n "$twin_id" && -n "$timeout_twin_id" && -n "$trigger_id" ]] || { echo "  FAIL examples long-video-webhook (and its twins) / trigger-pattern not imported"; echo "FAIL n8n $v served-setup" >>"$WORK/results"; return 1; }
+	fails_twin_id="$(awk -F'\t' '$1 == "long-video-webhook-fails-hook" { print $2 }' "$uf/workflows/index.tsv")"
+	[[ -n "$long_id" && -n "$twin_id" && -n "$timeout_twin_id" && -n "$fails_twin_id" && -n "$trigger_id" ]] || { echo "  FAIL examples long-video-webhook (and its twins) / trigger-pattern not imported"; echo "FAIL n8n $v served-setup" >>"$WORK/results"; return 1; }
 	(
 		n8n_env "$v" "$uf"
 		set -e
 		activate_workflow "$v" "$twin_id"
 		activate_workflow "$v" "$timeout_twin_id"
+		activate_workflow "$v" "$fails_twin_id"
 		activate_workflow "$v" "$trigger_id"
 	) >"$uf/activate.log" 2>&1 || { tail -20 "$uf/activate.log"; echo "FAIL n8n $v served-setup" >>"$WORK/results"; return 1; }
 	trigger_hook="$(webhook_id_of "$uf/workflows/trigger-pattern.json" n8n-nodes-flora.floraTrigger)/flora"
@@ -76,15 +78,16 @@ served_cases() {
 	start_n8n "$v" "$uf" "$port" "$uf/n8n-start.log"
 	base="http://127.0.0.1:$port"
 	setup_owner "$base"
-	echo "- n8n start on $base with the twins of long-video-webhook ($twin_id, $timeout_twin_id) and trigger-pattern ($trigger_id) active ($(( $(date +%s) - t1 ))s)"
+	echo "- n8n start on $base with the twins of long-video-webhook ($twin_id, $timeout_twin_id, $fails_twin_id) and trigger-pattern ($trigger_id) active ($(( $(date +%s) - t1 ))s)"
 
 	local case args
-	for case in long-video-webhook long-video-webhook-timeout trigger-pattern; do
+	for case in long-video-webhook long-video-webhook-fails long-video-webhook-timeout trigger-pattern; do
 		t1=$(date +%s)
 		args=(--base-url "$base" --sim-url "$SIM_BASE_URL" --email "$OWNER_EMAIL" --password "$OWNER_PASSWORD"
 			--n8n-dir "$(n8n_dir "$v")/node_modules/n8n")
 		case $case in
 			long-video-webhook) args+=(--workflow-id "$twin_id" --hook-path "$LONG_VIDEO_HOOK_PATH") ;;
+			long-video-webhook-fails) args+=(--workflow-id "$fails_twin_id" --hook-path "$LONG_VIDEO_FAILS_HOOK_PATH") ;;
 			long-video-webhook-timeout)
 				args+=(--workflow-id "$timeout_twin_id" --hook-path "$LONG_VIDEO_TIMEOUT_HOOK_PATH"
 					--wait-seconds "$LONG_VIDEO_TIMEOUT_WAIT") ;;
@@ -132,6 +135,9 @@ run_version() {
 		"$uf/extra-workflows/long-video-webhook-timeout-hook.json" "$LONG_VIDEO_TIMEOUT_HOOK_PATH" >/dev/null
 	make_flora_wait_time_out "$uf/extra-workflows/long-video-webhook-timeout-hook.json" \
 		"$LONG_VIDEO_TIMEOUT_WAIT" "$LONG_VIDEO_TIMEOUT_RUN_SECONDS"
+	make_webhook_twin "$REPO_ROOT/examples/long-video-webhook.json" \
+		"$uf/extra-workflows/long-video-webhook-fails-hook.json" "$LONG_VIDEO_FAILS_HOOK_PATH" >/dev/null
+	make_flora_run_fail "$uf/extra-workflows/long-video-webhook-fails-hook.json"
 	echo
 	echo "=== n8n $v ($("$(n8n_node_bin "$v")" --version)) ==="
 	setup_instance "$v" "$uf" "$WORK/package"

@@ -23,16 +23,27 @@
 //                       that run, timed_out: true, status pending or running; Edit Fields ran on
 //                       it; the run had not ended in the simulator when the execution ended;
 //                       nothing read the run at all.
+//   long-video-webhook-fails
+//                       A third active twin whose run fails in FLORA (`#fail:provider_error`),
+//                       without Continue On Fail. Checks: the execution ends "error" with the
+//                       run's failure; FLORA Technique's own run data is in error (not a success
+//                       with an empty item), naming the run; Edit Fields did not run; the
+//                       Webhook trigger's run data is kept; FLORA's callback was answered 2xx.
 //   trigger-pattern     examples/trigger-pattern.json, active. A run is started on the
 //                       simulator directly with callback_url = the FLORA Trigger's production
 //                       URL. Checks: one execution with the event and the run's outputs; the
 //                       same delivery posted again starts no second execution; a forged call
-//                       is answered 401 and starts nothing.
+//                       is answered 401 and starts nothing; two more distinct deliveries start
+//                       one execution each, and then every delivery replayed (twice) starts
+//                       nothing (n8n really saved what the trigger remembers); four copies of a
+//                       new signed delivery posted at once start one execution; accepted
+//                       deliveries are answered {"received":true}.
 //
 // Usage: node e2e/served-check.mjs CASE --base-url URL --sim-url URL --workflow-id ID
 //          --email E --password P --n8n-dir DIR [--hook-path PATH] [--trigger-path PATH]
 //          [--wait-seconds N]
 // Prints "ok"/"FAIL" lines; exits 0 when every check passed.
+import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -241,6 +252,76 @@ async function longVideoWebhookTimeout() {
 	);
 }
 
+async function longVideoWebhookFails() {
+	const workflowId = args['workflow-id'];
+	const id = await startByWebhook(workflowId, args['hook-path']);
+	const seen = new Set();
+	const final = await until(
+		'the execution to end',
+		async () => {
+			const e = (await executionsOf(workflowId)).find((x) => x.id === id);
+			if (e) seen.add(e.status);
+			return e && ['success', 'error', 'crashed', 'canceled'].includes(e.status) ? e : undefined;
+		},
+		{ timeoutMs: 90000, everyMs: 200 },
+	);
+	info(`statuses seen: ${[...seen].join(' → ')}`);
+	check(seen.has('waiting'), 'the execution was "waiting" for FLORA’s callback');
+	check(final.status === 'error', `the execution ended "error" (got "${final.status}")`);
+	const exec = await execution(id);
+	const runData = exec.data?.resultData?.runData ?? {};
+	const floraTask = runData[FLORA]?.at(-1);
+	const nodeError = floraTask?.error;
+	check(
+		/^The FLORA run run_\S+ failed/.test(nodeError?.message ?? ''),
+		`${FLORA} itself is in error with the run's failure (got ${nodeError ? `"${nodeError.message}"` : `no error, status ${floraTask?.executionStatus}, items ${JSON.stringify(itemsOf(exec, FLORA))}`})`,
+	);
+	check(runData['Edit Fields'] === undefined, `nothing ran after ${FLORA} (Edit Fields ${runData['Edit Fields'] ? 'ran' : 'did not run'})`);
+	check(runData['Webhook (e2e)'] !== undefined, 'the Webhook trigger’s run data is kept in the saved execution');
+	const state = await simState();
+	const run = state.runs.find((r) => r.callbackUrl && r.callbackUrl.startsWith(`${base}/webhook-waiting/${id}`));
+	check(run?.status === 'failed', `the execution's run failed in the simulator (${run?.run_id}, ${run?.status})`);
+	const deliveries = state.webhookDeliveries.filter((d) => d.runId === run?.run_id);
+	check(
+		deliveries.length >= 1 && deliveries.every((d) => d.status >= 200 && d.status < 300),
+		`FLORA's callback was answered 2xx (got ${deliveries.map((d) => d.status ?? d.error).join(', ') || 'no delivery'})`,
+	);
+	check(
+		(nodeError?.message ?? '').includes(run?.run_id ?? 'run_unknown'),
+		`the error names the run (${run?.run_id})`,
+	);
+}
+
+/** Starts a run on the simulator whose callback is the trigger; answers its id. */
+async function startRunCallingTrigger(triggerUrl, script) {
+	const start = await fetch(`${simApi}/techniques/tech_voiceover/runs`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+		body: JSON.stringify({ inputs: [{ id: 'script', type: 'text', value: script }], mode: 'async', callback_url: triggerUrl }),
+	});
+	const started = await start.json();
+	check([200, 201, 202].includes(start.status), `the simulator started a run with callback_url ${triggerUrl} (HTTP ${start.status})`);
+	return started.run_id ?? started.technique_run_id;
+}
+
+async function answeredDelivery(runId) {
+	return await until(
+		'the callback to be answered',
+		async () => (await simState()).webhookDeliveries.find((d) => d.runId === runId && d.status !== null),
+		{ timeoutMs: 30000 },
+	);
+}
+
+async function replay(triggerUrl, delivery) {
+	const headers = Object.fromEntries(Object.entries(delivery.headers).filter(([k]) => k.toLowerCase() !== 'content-length'));
+	const answer = await fetch(triggerUrl, { method: 'POST', headers, body: delivery.body });
+	return { status: answer.status, body: await answer.text() };
+}
+
+async function finishedExecutions(workflowId) {
+	return (await executionsOf(workflowId)).filter((e) => ['success', 'error', 'crashed'].includes(e.status)).length;
+}
+
 async function triggerPattern() {
 	const workflowId = args['workflow-id'];
 	const triggerUrl = `${base}/webhook/${args['trigger-path']}`;
@@ -301,18 +382,66 @@ async function triggerPattern() {
 	);
 
 	// The same delivery again (FLORA delivers at least once): answered, nothing runs.
-	const headers = Object.fromEntries(Object.entries(delivery.headers).filter(([k]) => k.toLowerCase() !== 'content-length'));
-	const again = await fetch(triggerUrl, { method: 'POST', headers, body: delivery.body });
-	const againBody = await again.text();
-	check(again.status === 200, `the same delivery posted again is answered 200 (got ${again.status}: ${againBody.slice(0, 120)})`);
+	const again = await replay(triggerUrl, delivery);
+	check(again.status === 200, `the same delivery posted again is answered 200 (got ${again.status}: ${again.body.slice(0, 120)})`);
 	await sleep(2000);
 	const after = await executionsOf(workflowId);
 	check(after.length === before + 1, `still exactly one execution of the trigger workflow (got ${after.length - before})`);
+
+	// Two more distinct deliveries start one execution each; then every delivery replayed,
+	// twice, starts nothing: what the trigger remembers really reached n8n's database.
+	const deliveries = [delivery];
+	for (const script of ['Summer collection.', 'Autumn collection.']) {
+		deliveries.push(await answeredDelivery(await startRunCallingTrigger(triggerUrl, script)));
+	}
+	check(deliveries.every((d) => d.status === 200), `the two new deliveries were answered 200 (${deliveries.map((d) => d.status).join(', ')})`);
+	await until('three trigger executions', async () => (await finishedExecutions(workflowId)) >= before + 3, { timeoutMs: 30000 });
+	const replays = [];
+	for (const d of [...deliveries, ...deliveries]) replays.push(await replay(triggerUrl, d));
+	check(
+		replays.every((r) => r.status === 200 && JSON.parse(r.body).duplicate === true),
+		`each of the three deliveries replayed twice is answered as a duplicate (${replays.map((r) => `${r.status} ${r.body}`).join('; ')})`,
+	);
+	await sleep(3000);
+	check(
+		(await executionsOf(workflowId)).length === before + 3,
+		`replays started nothing: ${(await executionsOf(workflowId)).length - before} executions for 3 distinct deliveries`,
+	);
+
+	// Four copies of a new signed delivery at once: one execution; the accepted one is answered
+	// with a small JSON body.
+	const body = JSON.stringify({
+		id: `whd_e2e_burst_${Date.now()}`,
+		type: 'run.completed',
+		api_version: '2026-06-11',
+		created_at: Date.now(),
+		data: { run_id: runId, run_type: 'technique', workspace_id: 'ws_sim_studio', status: 'completed' },
+	});
+	const t = Math.floor(Date.now() / 1000);
+	const signature = `t=${t},v1=${createHmac('sha256', process.env.SIM_WEBHOOK_SECRET ?? '').update(`${t}.${body}`).digest('hex')}`;
+	const burst = await Promise.all(
+		[1, 2, 3, 4].map(async () => {
+			const answer = await fetch(triggerUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'flora-signature': signature }, body });
+			return { status: answer.status, body: await answer.text() };
+		}),
+	);
+	const accepted = burst.filter((r) => r.body === '{"received":true}');
+	check(
+		burst.every((r) => r.status === 200) && accepted.length === 1,
+		`four copies at once: all answered 200, one accepted with {"received":true} (${burst.map((r) => r.body).join('; ')})`,
+	);
+	await until('the burst execution', async () => (await finishedExecutions(workflowId)) >= before + 4, { timeoutMs: 30000 });
+	await sleep(3000);
+	check(
+		(await executionsOf(workflowId)).length === before + 4,
+		`the four copies started one execution (${(await executionsOf(workflowId)).length - before - 3})`,
+	);
 }
 
 const CASES = {
 	'long-video-webhook': longVideoWebhook,
 	'long-video-webhook-timeout': longVideoWebhookTimeout,
+	'long-video-webhook-fails': longVideoWebhookFails,
 	'trigger-pattern': triggerPattern,
 };
 try {
