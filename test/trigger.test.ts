@@ -2,7 +2,7 @@ import axios from 'axios';
 import { createHmac } from 'node:crypto';
 import type { IDataObject, INodeParameters, IWorkflowBase } from 'n8n-workflow';
 
-import { verifyFloraSignature } from '../nodes/shared/webhookSignature';
+import { verifyFloraSignature } from '../nodes/shared/flora/webhookSignature';
 import type { FloraSimulator } from '../simulator';
 import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET } from '../simulator';
 import { loadWorkflow, useSimulator } from './harness/flora';

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FloraWebhookEvent } from '../shared/floraEvent';
+import type { FloraWebhookEvent } from '../shared/flora/webhookEvent';
 
 /** The item the trigger emits for an event, before the run is read. */
 export function eventItem(event: FloraWebhookEvent): IDataObject {

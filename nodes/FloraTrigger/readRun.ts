@@ -1,9 +1,9 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import type { RunOutput } from '../FloraTechnique/helpers/interfaces';
+import type { RunOutput } from '../shared/flora/types';
 import { describeOutput } from '../FloraTechnique/helpers/outputs';
-import { FloraClient } from '../FloraTechnique/transport';
-import type { FloraWebhookEvent } from '../shared/floraEvent';
+import { FloraClient } from '../shared/flora/client';
+import type { FloraWebhookEvent } from '../shared/flora/webhookEvent';
 
 /** FLORA gives up on a callback after 10 s: keep the read well inside that, and never retry. */
 const READ_TIMEOUT_MS = 4_000;

@@ -1,9 +1,9 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { verifyFloraCall } from '../shared/webhookCall';
-import type { SignatureFailure } from '../shared/webhookSignature';
+import { verifyFloraCall } from '../shared/flora/webhookCall';
+import type { SignatureFailure } from '../shared/flora/webhookSignature';
 import { claimInProcess, seenBefore } from './deliveries';
-import { parseEvent } from '../shared/floraEvent';
+import { parseEvent } from '../shared/flora/webhookEvent';
 import { eventItem } from './event';
 import { readEventRun } from './readRun';
 

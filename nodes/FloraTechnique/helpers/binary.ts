@@ -1,10 +1,10 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { ByteStream, FloraClient } from '../transport';
-import { PartlyDone } from './items';
-import { sleepUnlessCancelled } from './sleep';
-import type { RunInputType, RunOutput } from './interfaces';
+import type { ByteStream, FloraClient } from '../../shared/flora/client';
+import { PartlyDone } from '../../shared/items';
+import { sleepUnlessCancelled } from '../../shared/flora/sleep';
+import type { RunInputType, RunOutput } from '../../shared/flora/types';
 import type { OutputLayout } from './outputs';
 import { pollUntil } from './wait';
 

@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { FloraClient } from '../transport';
+import type { FloraClient } from '../../shared/flora/client';
 import type { BinaryStoreContext } from './binary';
 import { attachOutputFiles } from './binary';
-import { runFailedError } from '../transport/errors';
-import type { Run } from './interfaces';
-import { isTerminal } from './interfaces';
+import { runFailedError } from '../../shared/flora/errors';
+import type { Run } from '../../shared/flora/types';
+import { isTerminal } from '../../shared/flora/types';
 import type { OutputLayout } from './outputs';
 import { completedRunItems, pendingRunItem } from './outputs';
 import type { WaitOptions } from './params';

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { asNodeError } from '../transport/errors';
+import { asNodeError } from '../../shared/flora/errors';
 
 /** Deeper values are refused: FLORA takes text and URLs, and n8n itself overflows its stack. */
 export const MAX_VALUE_DEPTH = 32;

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { Run, RunOutput } from './interfaces';
+import type { Run, RunOutput } from '../../shared/flora/types';
 
 export type OutputLayout = 'perOutput' | 'perRun';
 

@@ -12,8 +12,8 @@ import {
 	isLocalOrPrivateHost,
 	readInputParameter,
 } from './inputValues';
-import type { RunInputType } from './interfaces';
-import { RUN_INPUT_TYPES } from './interfaces';
+import type { RunInputType } from '../../shared/flora/types';
+import { RUN_INPUT_TYPES } from '../../shared/flora/types';
 
 export const TECHNIQUE_URL_REGEX =
 	'https://app\\.flora\\.ai/techniques/([A-Za-z0-9][A-Za-z0-9_-]*)';

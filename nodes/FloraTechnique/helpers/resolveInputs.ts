@@ -1,10 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { FloraClient } from '../transport';
+import type { FloraClient } from '../../shared/flora/client';
 import { checkBinaryInput, uploadBinary } from './binary';
-import type { RunInput, RunInputType, Technique } from './interfaces';
-import { RUN_INPUT_TYPES } from './interfaces';
+import type { RunInput, RunInputType, Technique } from '../../shared/flora/types';
+import { RUN_INPUT_TYPES } from '../../shared/flora/types';
 import type { DraftInput } from './params';
 import { checkValue } from './params';
 

@@ -1,8 +1,8 @@
 import type { IExecuteData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { parseEvent } from '../../shared/floraEvent';
-import { verifyFloraCall } from '../../shared/webhookCall';
-import { FloraClient } from '../transport';
+import { parseEvent } from '../../shared/flora/webhookEvent';
+import { verifyFloraCall } from '../../shared/flora/webhookCall';
+import { FloraClient } from '../../shared/flora/client';
 import { anyStillGoing } from './runHistory';
 import type { WaitingState } from './webhookWait';
 import { WAITING_STATE, resumeItems, runsByTechnique, startedRunOf } from './webhookWait';

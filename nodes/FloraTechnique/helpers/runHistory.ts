@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FloraClient, FloraRequest } from '../transport';
-import type { Run, RunStatus, TechniqueRun, TechniqueRunPage } from './interfaces';
+import type { FloraClient, FloraRequest } from '../../shared/flora/client';
+import type { Run, RunStatus, TechniqueRun, TechniqueRunPage } from '../../shared/flora/types';
 
 const PAGE_SIZE = 100;
 

@@ -1,5 +1,5 @@
-import type { Attempt, FloraClient } from '../transport';
-import type { TechniqueRun, TechniqueRunPage } from './interfaces';
+import type { Attempt, FloraClient } from '../../shared/flora/client';
+import type { TechniqueRun, TechniqueRunPage } from '../../shared/flora/types';
 
 /** Clocks differ between n8n and FLORA; until a create answer tells, assume up to this much. */
 const CLOCK_SKEW_MS = 120_000;

@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Attempt, ByteStream, FloraClient } from '../transport';
-import { isTransientFailure, readJson } from '../transport';
+import type { Attempt, ByteStream, FloraClient } from '../../shared/flora/client';
+import { isTransientFailure, readJson } from '../../shared/flora/client';
 import {
 	ambiguousRunError,
 	appendNoRunStarted,
@@ -10,8 +10,8 @@ import {
 	floraErrorCode,
 	missingRunError,
 	unconfirmedStartError,
-} from '../transport/errors';
-import type { Run, RunInput, RunMode } from './interfaces';
+} from '../../shared/flora/errors';
+import type { Run, RunInput, RunMode } from '../../shared/flora/types';
 import type { ItemCreate } from './runLedger';
 import { RunLedger, mayHaveCreated } from './runLedger';
 

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, randomString } from 'n8n-workflow';
 
-import type { FloraClient } from '../transport';
-import { afterRunStarted, asNodeError } from '../transport/errors';
+import type { FloraClient } from '../../shared/flora/client';
+import { afterRunStarted, asNodeError } from '../../shared/flora/errors';
 import { finishRun } from './finishRun';
-import type { Run, RunMode } from './interfaces';
+import type { Run, RunMode } from '../../shared/flora/types';
 import { fingerprintOf, itemRuns } from './itemRuns';
 import { pendingRunItem } from './outputs';
 import type { DraftInput, RunOptions } from './params';
@@ -13,7 +13,7 @@ import { resolveInputs } from './resolveInputs';
 import type { ItemCreate } from './runLedger';
 import { RunLedger } from './runLedger';
 import { startRun } from './startRun';
-import { getTechnique } from './techniques';
+import { getTechnique } from '../../shared/flora/techniques';
 import { readRun, readRunEvents } from './wait';
 import { readWaitMode } from './webhookWait';
 

@@ -1,10 +1,10 @@
-import type { ByteStream, FloraClient } from '../transport';
-import { isTransientFailure } from '../transport';
-import { asNodeError } from '../transport/errors';
-import type { Run } from './interfaces';
-import { isTerminal } from './interfaces';
+import type { ByteStream, FloraClient } from '../../shared/flora/client';
+import { isTransientFailure } from '../../shared/flora/client';
+import { asNodeError } from '../../shared/flora/errors';
+import type { Run } from '../../shared/flora/types';
+import { isTerminal } from '../../shared/flora/types';
 import type { WaitOptions } from './params';
-import { sleepUnlessCancelled } from './sleep';
+import { sleepUnlessCancelled } from '../../shared/flora/sleep';
 
 export interface WaitResult {
 	run: Run;

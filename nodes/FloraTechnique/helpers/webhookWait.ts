@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, randomString } from 'n8n-workflow';
 
-import type { FloraClient } from '../transport';
-import { afterRunStarted } from '../transport/errors';
+import type { FloraClient } from '../../shared/flora/client';
+import { afterRunStarted } from '../../shared/flora/errors';
 import type { FinishOptions } from './finishRun';
 import { finishRun, timedOutRunItem } from './finishRun';
-import type { Run } from './interfaces';
-import { itemErrorJson, mapItems } from './items';
+import type { Run } from '../../shared/flora/types';
+import { itemErrorJson, mapItems } from '../../shared/items';
 import type { WaitOptions } from './params';
 import type { TechniqueRuns } from './runHistory';
 import { readEndedRuns } from './runHistory';

@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import type { PageMeta, Technique } from '../helpers/interfaces';
-import { FloraClient } from '../transport';
+import type { PageMeta, Technique } from '../../shared/flora/types';
+import { FloraClient } from '../../shared/flora/client';
 
 const LIST_PAGE_SIZE = 25;
 

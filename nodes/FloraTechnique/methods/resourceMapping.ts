@@ -4,9 +4,9 @@ import type {
 	ResourceMapperFields,
 } from 'n8n-workflow';
 
-import type { Slot } from '../helpers/interfaces';
-import { getTechnique } from '../helpers/techniques';
-import { FloraClient } from '../transport';
+import type { Slot } from '../../shared/flora/types';
+import { getTechnique } from '../../shared/flora/techniques';
+import { FloraClient } from '../../shared/flora/client';
 
 const SLOT_KINDS: Record<string, string> = {
 	text: 'text',

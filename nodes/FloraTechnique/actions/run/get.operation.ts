@@ -1,11 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { mapItems } from '../../helpers/items';
+import { mapItems } from '../../../shared/items';
 import { readRunReference } from '../../helpers/params';
-import { getTechnique } from '../../helpers/techniques';
+import { getTechnique } from '../../../shared/flora/techniques';
 import { readRun } from '../../helpers/wait';
-import { FloraClient } from '../../transport';
+import { FloraClient } from '../../../shared/flora/client';
 import { runIdField, techniqueLocator } from '../common.descriptions';
 
 const properties: INodeProperties[] = [techniqueLocator, runIdField];

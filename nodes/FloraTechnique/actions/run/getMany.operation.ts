@@ -6,12 +6,12 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { TechniqueRun } from '../../helpers/interfaces';
-import { mapItems } from '../../helpers/items';
-import { collectPages } from '../../helpers/paginate';
+import type { TechniqueRun } from '../../../shared/flora/types';
+import { mapItems } from '../../../shared/items';
+import { collectPages } from '../../../shared/flora/paging';
 import { readLimit, readPrefixedId } from '../../helpers/params';
-import { getTechnique } from '../../helpers/techniques';
-import { FloraClient } from '../../transport';
+import { getTechnique } from '../../../shared/flora/techniques';
+import { FloraClient } from '../../../shared/flora/client';
 import { returnAllOrLimit } from '../common.descriptions';
 
 const properties: INodeProperties[] = [

@@ -2,11 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { finishRun } from '../../helpers/finishRun';
-import { mapItems } from '../../helpers/items';
+import { mapItems } from '../../../shared/items';
 import { readRunOptions, readRunReference } from '../../helpers/params';
-import { getTechnique } from '../../helpers/techniques';
+import { getTechnique } from '../../../shared/flora/techniques';
 import { readRun } from '../../helpers/wait';
-import { FloraClient } from '../../transport';
+import { FloraClient } from '../../../shared/flora/client';
 import { runIdField, techniqueLocator, waitOptions } from '../common.descriptions';
 
 const properties: INodeProperties[] = [

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { mapItems } from '../../helpers/items';
+import { mapItems } from '../../../shared/items';
 import { readTechnique } from '../../helpers/params';
-import { getTechnique } from '../../helpers/techniques';
-import { FloraClient } from '../../transport';
+import { getTechnique } from '../../../shared/flora/techniques';
+import { FloraClient } from '../../../shared/flora/client';
 import { techniqueLocator } from '../common.descriptions';
 
 const properties: INodeProperties[] = [techniqueLocator];

@@ -6,11 +6,11 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { Technique } from '../../helpers/interfaces';
-import { mapItems } from '../../helpers/items';
-import { collectPages } from '../../helpers/paginate';
+import type { Technique } from '../../../shared/flora/types';
+import { mapItems } from '../../../shared/items';
+import { collectPages } from '../../../shared/flora/paging';
 import { readLimit } from '../../helpers/params';
-import { FloraClient } from '../../transport';
+import { FloraClient } from '../../../shared/flora/client';
 import { returnAllOrLimit } from '../common.descriptions';
 
 const properties: INodeProperties[] = [

@@ -23,10 +23,10 @@ import {
 	resumedWait,
 	startedRunOf,
 } from '../../helpers/webhookWait';
-import { getTechnique } from '../../helpers/techniques';
-import { FloraClient } from '../../transport';
-import { mapItems } from '../../helpers/items';
-import { asNodeError } from '../../transport/errors';
+import { getTechnique } from '../../../shared/flora/techniques';
+import { FloraClient } from '../../../shared/flora/client';
+import { mapItems } from '../../../shared/items';
+import { asNodeError } from '../../../shared/flora/errors';
 import { techniqueLocator, uploadWorkspaceLocator, waitOptions } from '../common.descriptions';
 
 const inputsSourceOptions = {

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FloraClient } from '../transport';
-import type { PageMeta } from './interfaces';
+import type { FloraClient } from './client';
+import type { PageMeta } from './types';
 
 export const PAGE_SIZE_MAX = 100;
 

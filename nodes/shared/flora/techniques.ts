@@ -1,5 +1,5 @@
-import type { FloraClient } from '../transport';
-import type { Technique } from './interfaces';
+import type { FloraClient } from './client';
+import type { Technique } from './types';
 
 const cache = new WeakMap<FloraClient, Map<string, Promise<Technique>>>();
 

@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { sleepUnlessCancelled } from '../helpers/sleep';
+import { sleepUnlessCancelled } from './sleep';
 import type { FloraApiFailure } from './errors';
 import { floraApiError, networkError, parseFailure } from './errors';
 

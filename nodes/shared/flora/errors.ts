@@ -1,7 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { FloraErrorBody, Run } from '../helpers/interfaces';
+import type { FloraErrorBody, Run } from './types';
 
 /** What FLORA said, reduced to what a message may show (never the request, never the key). */
 export interface FloraApiFailure {

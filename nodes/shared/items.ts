@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { asNodeError } from '../transport/errors';
+import { asNodeError } from './flora/errors';
 
 /**
  * An item's work that failed after part of it was done, such as a completed run whose files
