@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import { nextReadDelay } from '../nodes/FloraTechnique/helpers/wait';
+import { nextReadDelay } from '../nodes/shared/runs/poll';
 import {
 	FLORA_NODE,
 	READ_RUN_ROUTE,

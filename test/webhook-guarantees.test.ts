@@ -151,7 +151,12 @@ describe('reads grow linearly with the items, and the execution resumes once', (
 
 		expect(final.status).toBe('success');
 		expect(execution.calls.filter((call) => call.resumeAsked)).toHaveLength(1);
-		expect(execution.calls.every((call) => call.status >= 200 && call.status < 300)).toBe(true);
+		// Calls that come once the execution runs again are refused by n8n itself (409), not by the node.
+		expect(
+			execution.calls.every(
+				(call) => (call.status >= 200 && call.status < 300) || call.status === 409,
+			),
+		).toBe(true);
 	});
 
 	test('a signed body that is not a FLORA event is answered 400 without reading FLORA', async () => {

@@ -9,7 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
-import { resumeOnRunCallback } from './helpers/runCallback';
+import { resumeOnRunCallback } from '../shared/runs/runCallback';
 import { listSearch, resourceMapping } from './methods';
 import * as run from './actions/run/Run.resource';
 import * as technique from './actions/technique/Technique.resource';

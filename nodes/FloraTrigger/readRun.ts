@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import type { RunOutput } from '../shared/flora/types';
-import { describeOutput } from '../FloraTechnique/helpers/outputs';
+import { describeOutput } from '../shared/runs/outputs';
 import { FloraClient } from '../shared/flora/client';
 import type { FloraWebhookEvent } from '../shared/flora/webhookEvent';
 

@@ -1,6 +1,6 @@
 /** The printed report: one table per scenario, then the targets and whether each figure meets them. */
 import type { CpuResult } from './cpu';
-import { DEFAULT_CONCURRENCY } from '../../nodes/FloraTechnique/helpers/params';
+import { DEFAULT_CONCURRENCY } from '../../nodes/FloraTechnique/actions/runOptions';
 import { CPU } from './cpu';
 import type { DownloadResult } from './download';
 import { DOWNLOAD } from './download';

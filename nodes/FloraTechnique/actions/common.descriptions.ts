@@ -1,11 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import {
-	POLL_INTERVAL_RANGE,
-	TECHNIQUE_ID_REGEX,
-	TECHNIQUE_URL_REGEX,
-	TIMEOUT_RANGE,
-} from '../helpers/params';
+import { TECHNIQUE_ID_REGEX, TECHNIQUE_URL_REGEX } from './parameters';
+import { POLL_INTERVAL_RANGE, TIMEOUT_RANGE } from './runOptions';
 
 export const techniqueLocator: INodeProperties = {
 	displayName: 'Technique',

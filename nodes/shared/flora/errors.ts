@@ -1,7 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { FloraErrorBody, Run } from './types';
+import type { FloraErrorBody } from './types';
 
 /** What FLORA said, reduced to what a message may show (never the request, never the key). */
 export interface FloraApiFailure {
@@ -177,7 +177,7 @@ function safeHost(url: string) {
 }
 
 /** What a failed run's error code means for the person who built the workflow. */
-const RUN_FAILURES: Record<string, string> = {
+export const RUN_FAILURES: Record<string, string> = {
 	provider_error:
 		'The AI provider behind this technique failed. Running again usually works; failed runs are not charged.',
 	model_timeout:
@@ -190,22 +190,6 @@ const RUN_FAILURES: Record<string, string> = {
 		'FLORA had an internal error while running the technique. Try again later; failed runs are not charged.',
 };
 
-export function runFailedError(node: INode, run: Run, techniqueId: string, itemIndex: number) {
-	const code = run.error_code ?? 'unknown';
-	const error = new NodeOperationError(
-		node,
-		`The FLORA run ${run.run_id} failed: ${run.error_message ?? code}`,
-		{
-			itemIndex,
-			description: `${RUN_FAILURES[code] ?? 'FLORA reported the run as failed.'}\nError code: ${code}. Run ID: ${run.run_id}. Technique: ${techniqueId}.`,
-		},
-	);
-	error.context.runId = run.run_id;
-	error.context.errorCode = code;
-	error.context.errorMessage = run.error_message;
-	return error;
-}
-
 /** Errors keep their n8n type; anything else becomes a NodeOperationError for that item. */
 export function asNodeError(
 	node: INode,
@@ -214,107 +198,4 @@ export function asNodeError(
 ): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(node, error as Error, { itemIndex });
-}
-
-/** What every error after a run started says: the run goes on, and how to collect it. */
-export function collectRunHint(runId: string, techniqueId: string): string {
-	return `The run ${runId} started in FLORA and goes on there; it is charged if it completes. Do not run the workflow again: that starts and pays for a new run. Collect this one with Run → Wait (Technique: ${techniqueId}, Run ID: ${runId}).`;
-}
-
-/**
- * An error that happened after a run started (a read, a stream, a download): it keeps its
- * message, names the run, and says how to collect it instead of advising to run again.
- */
-export function afterRunStarted(
-	node: INode,
-	error: unknown,
-	runId: string,
-	techniqueId: string,
-	itemIndex: number,
-): NodeApiError | NodeOperationError {
-	const nodeError = asNodeError(node, error, itemIndex);
-	if (nodeError.context.runId !== undefined) return nodeError;
-	const requestId =
-		typeof nodeError.context.requestId === 'string'
-			? `\nRequest ID: ${nodeError.context.requestId}`
-			: '';
-	nodeError.description = `${collectRunHint(runId, techniqueId)}${requestId}`;
-	nodeError.context.runId = runId;
-	return nodeError;
-}
-
-/** What an item's create knows about itself (see helpers/runLedger.ts). */
-interface LostCreate {
-	techniqueId: string;
-	idempotencyKey: string;
-	windows: Array<[number, number]>;
-}
-
-function since(create: LostCreate): string {
-	const first = Math.min(...create.windows.map(([sentAt]) => sentAt));
-	return new Date(first - 60_000).toISOString();
-}
-
-/** A lost create answer that fits several runs: each is named, none is guessed. */
-export function ambiguousRunError(
-	node: INode,
-	candidates: string[],
-	create: LostCreate,
-	itemIndex: number,
-): NodeOperationError {
-	const error = new NodeOperationError(
-		node,
-		`FLORA started this item's run, but the node cannot tell which of these runs it is: ${candidates.join(', ')}`,
-		{
-			itemIndex,
-			description: `FLORA's answer to the run request was lost, and other runs of the technique ${create.techniqueId} started at the same moment; FLORA's run history does not say which request started which run. Each of these runs goes on in FLORA and is charged if it completes. Do not run the workflow again: that starts and pays for new runs. Collect them with Run → Wait (Technique: ${create.techniqueId}) and tell them apart by their inputs in FLORA. Idempotency key: ${create.idempotencyKey}.`,
-		},
-	);
-	error.context.candidateRunIds = candidates;
-	error.context.idempotencyKey = create.idempotencyKey;
-	return error;
-}
-
-/** FLORA says the key started a run, yet no run of the history fits. */
-export function missingRunError(
-	node: INode,
-	create: LostCreate,
-	itemIndex: number,
-): NodeOperationError {
-	const error = new NodeOperationError(
-		node,
-		"FLORA started this item's run, but the run is not in FLORA's run history",
-		{
-			itemIndex,
-			description: `FLORA answered that the idempotency key ${create.idempotencyKey} was already used, so a run was started, but no run of the technique ${create.techniqueId} created since ${since(create)} fits. Do not run the workflow again: look for the run with Run → Get Many (Technique: ${create.techniqueId}) and collect it with Run → Wait.`,
-		},
-	);
-	error.context.idempotencyKey = create.idempotencyKey;
-	return error;
-}
-
-/** The create gave up after attempts that may have reached FLORA: the run may have started. */
-export function unconfirmedStartError(
-	node: INode,
-	cause: unknown,
-	create: LostCreate,
-	itemIndex: number,
-	candidates?: string[],
-): NodeApiError | NodeOperationError {
-	const error = asNodeError(node, cause, itemIndex);
-	const where = candidates?.length
-		? `These runs of the technique started at that moment and may be this item's: ${candidates.join(', ')}. Collect them with Run → Wait (Technique: ${create.techniqueId}) before running the workflow again.`
-		: `Before running the workflow again, look for it with Run → Get Many (Technique: ${create.techniqueId}, runs since ${since(create)}).`;
-	const requestId =
-		typeof error.context.requestId === 'string' ? `\nRequest ID: ${error.context.requestId}` : '';
-	error.description = `An attempt to start the run may have reached FLORA before its answer was lost, so the run may have started. ${where} Running again with the Idempotency Key option set to ${create.idempotencyKey} within two hours cannot start it twice.${requestId}`;
-	error.context.idempotencyKey = create.idempotencyKey;
-	if (candidates?.length) error.context.candidateRunIds = candidates;
-	return error;
-}
-
-/** Added to a create's error once the run history shows that no run was started. */
-export function appendNoRunStarted(error: unknown) {
-	if (!(error instanceof NodeApiError || error instanceof NodeOperationError)) return;
-	error.description = `${error.description ?? ''}\nFLORA's run history shows that no run was started, so running again is safe.`;
 }

@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { mapItems } from '../../../shared/items';
-import { readRunReference } from '../../helpers/params';
+import type { FloraClient } from '../../../shared/flora/client';
 import { getTechnique } from '../../../shared/flora/techniques';
-import { readRun } from '../../helpers/wait';
-import { FloraClient } from '../../../shared/flora/client';
+import { readRun } from '../../../shared/runs/poll';
+import { techniqueRunKind } from '../../runKinds';
 import { runIdField, techniqueLocator } from '../common.descriptions';
+import { readRunReference } from '../parameters';
 
 const properties: INodeProperties[] = [techniqueLocator, runIdField];
 
@@ -15,15 +15,13 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	client: FloraClient,
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const client = await FloraClient.create(this);
-	return await mapItems(this, items, async (_item, itemIndex) => {
-		const { technique, runId } = readRunReference(this, itemIndex);
-		const { technique_id: techniqueId } = await getTechnique(client, technique, itemIndex);
-		const run = await readRun(client, techniqueId, { run_id: runId }, itemIndex);
-		return [{ json: { ...run, technique_id: techniqueId }, pairedItem: { item: itemIndex } }];
-	});
+	const { technique, runId } = readRunReference(this, itemIndex);
+	const { technique_id: techniqueId } = await getTechnique(client, technique, itemIndex);
+	const run = await readRun(client, techniqueRunKind(techniqueId), { run_id: runId }, itemIndex);
+	return [{ json: { ...run, technique_id: techniqueId }, pairedItem: { item: itemIndex } }];
 }

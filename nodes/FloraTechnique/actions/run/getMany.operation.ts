@@ -7,11 +7,10 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { TechniqueRun } from '../../../shared/flora/types';
-import { mapItems } from '../../../shared/items';
 import { collectPages } from '../../../shared/flora/paging';
-import { readLimit, readPrefixedId } from '../../helpers/params';
+import { readLimit, readPrefixedId } from '../parameters';
 import { getTechnique } from '../../../shared/flora/techniques';
-import { FloraClient } from '../../../shared/flora/client';
+import type { FloraClient } from '../../../shared/flora/client';
 import { returnAllOrLimit } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -65,34 +64,32 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	client: FloraClient,
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const client = await FloraClient.create(this);
-	return await mapItems(this, items, async (_item, itemIndex) => {
-		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-		const limit = readLimit(this, itemIndex);
-		const qs: IDataObject = {};
-		// FLORA answers a malformed prj_ id with a 500: ids are checked here first.
-		if (filters.workspaceId)
-			qs.workspace_id = readPrefixedId(this, filters.workspaceId, 'ws', 'Workspace ID', itemIndex);
-		if (filters.projectId)
-			qs.project_id = readPrefixedId(this, filters.projectId, 'prj', 'Project ID', itemIndex);
-		if (filters.status) qs.status = filters.status;
-		if (typeof filters.technique === 'string' && filters.technique.trim() !== '') {
-			qs.technique_id = (
-				await getTechnique(client, filters.technique.trim(), itemIndex)
-			).technique_id;
-		}
-		const runs = await collectPages<TechniqueRun>(
-			client,
-			'/technique-runs',
-			'technique_runs',
-			qs,
-			limit,
-			itemIndex,
-		);
-		return runs.map((run) => ({ json: { ...run }, pairedItem: { item: itemIndex } }));
-	});
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const limit = readLimit(this, itemIndex);
+	const qs: IDataObject = {};
+	// FLORA answers a malformed prj_ id with a 500: ids are checked here first.
+	if (filters.workspaceId)
+		qs.workspace_id = readPrefixedId(this, filters.workspaceId, 'ws', 'Workspace ID', itemIndex);
+	if (filters.projectId)
+		qs.project_id = readPrefixedId(this, filters.projectId, 'prj', 'Project ID', itemIndex);
+	if (filters.status) qs.status = filters.status;
+	if (typeof filters.technique === 'string' && filters.technique.trim() !== '') {
+		qs.technique_id = (
+			await getTechnique(client, filters.technique.trim(), itemIndex)
+		).technique_id;
+	}
+	const runs = await collectPages<TechniqueRun>(
+		client,
+		'/technique-runs',
+		'technique_runs',
+		qs,
+		limit,
+		itemIndex,
+	);
+	return runs.map((run) => ({ json: { ...run }, pairedItem: { item: itemIndex } }));
 }

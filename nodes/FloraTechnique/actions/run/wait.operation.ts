@@ -1,13 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { finishRun } from '../../helpers/finishRun';
-import { mapItems } from '../../../shared/items';
-import { readRunOptions, readRunReference } from '../../helpers/params';
+import type { FloraClient } from '../../../shared/flora/client';
 import { getTechnique } from '../../../shared/flora/techniques';
-import { readRun } from '../../helpers/wait';
-import { FloraClient } from '../../../shared/flora/client';
+import { finishRun } from '../../../shared/runs/finish';
+import { readRun } from '../../../shared/runs/poll';
+import { techniqueRunKind } from '../../runKinds';
 import { runIdField, techniqueLocator, waitOptions } from '../common.descriptions';
+import { readRunReference } from '../parameters';
+import { readRunOptions } from '../runOptions';
 
 const properties: INodeProperties[] = [
 	techniqueLocator,
@@ -27,17 +28,16 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	client: FloraClient,
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const client = await FloraClient.create(this);
-	return await mapItems(this, items, async (_item, itemIndex) => {
-		const { technique, runId } = readRunReference(this, itemIndex);
-		const options = readRunOptions(this, itemIndex);
-		const startedAt = Date.now();
-		const { technique_id: techniqueId } = await getTechnique(client, technique, itemIndex);
-		const run = await readRun(client, techniqueId, { run_id: runId }, itemIndex);
-		return await finishRun(this, client, techniqueId, { run, startedAt }, options, itemIndex);
-	});
+	const { technique, runId } = readRunReference(this, itemIndex);
+	const options = readRunOptions(this, itemIndex);
+	const startedAt = Date.now();
+	const { technique_id: techniqueId } = await getTechnique(client, technique, itemIndex);
+	const kind = techniqueRunKind(techniqueId);
+	const run = await readRun(client, kind, { run_id: runId }, itemIndex);
+	return await finishRun(this, client, kind, { run, startedAt }, options, itemIndex);
 }

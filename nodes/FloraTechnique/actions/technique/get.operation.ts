@@ -1,11 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { mapItems } from '../../../shared/items';
-import { readTechnique } from '../../helpers/params';
+import type { FloraClient } from '../../../shared/flora/client';
 import { getTechnique } from '../../../shared/flora/techniques';
-import { FloraClient } from '../../../shared/flora/client';
 import { techniqueLocator } from '../common.descriptions';
+import { readTechnique } from '../parameters';
 
 const properties: INodeProperties[] = [techniqueLocator];
 
@@ -14,13 +13,11 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	client: FloraClient,
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const client = await FloraClient.create(this);
-	return await mapItems(this, items, async (_item, itemIndex) => {
-		const technique = await getTechnique(client, readTechnique(this, itemIndex), itemIndex);
-		return [{ json: { ...technique }, pairedItem: { item: itemIndex } }];
-	});
+	const technique = await getTechnique(client, readTechnique(this, itemIndex), itemIndex);
+	return [{ json: { ...technique }, pairedItem: { item: itemIndex } }];
 }

@@ -7,10 +7,9 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Technique } from '../../../shared/flora/types';
-import { mapItems } from '../../../shared/items';
 import { collectPages } from '../../../shared/flora/paging';
-import { readLimit } from '../../helpers/params';
-import { FloraClient } from '../../../shared/flora/client';
+import { readLimit } from '../parameters';
+import type { FloraClient } from '../../../shared/flora/client';
 import { returnAllOrLimit } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -46,27 +45,25 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
+export async function executeItem(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	client: FloraClient,
+	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const client = await FloraClient.create(this);
-	return await mapItems(this, items, async (_item, itemIndex) => {
-		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-		const qs: IDataObject = {};
-		if (filters.query) qs.query = filters.query;
-		if (filters.workspaceId) qs.workspace_id = filters.workspaceId;
-		const techniques = await collectPages<Technique>(
-			client,
-			'/techniques',
-			'techniques',
-			qs,
-			readLimit(this, itemIndex),
-			itemIndex,
-		);
-		return techniques.map((technique) => ({
-			json: { ...technique },
-			pairedItem: { item: itemIndex },
-		}));
-	});
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = {};
+	if (filters.query) qs.query = filters.query;
+	if (filters.workspaceId) qs.workspace_id = filters.workspaceId;
+	const techniques = await collectPages<Technique>(
+		client,
+		'/techniques',
+		'techniques',
+		qs,
+		readLimit(this, itemIndex),
+		itemIndex,
+	);
+	return techniques.map((technique) => ({
+		json: { ...technique },
+		pairedItem: { item: itemIndex },
+	}));
 }

@@ -6,28 +6,17 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { pendingRunItem } from '../../helpers/outputs';
-import { CONCURRENCY_RANGE, DEFAULT_CONCURRENCY } from '../../helpers/params';
-import type { PreparedRun } from '../../helpers/techniqueRun';
-import {
-	namingOtherStartedRuns,
-	prepareRun,
-	runItem,
-	startItemRun,
-} from '../../helpers/techniqueRun';
-import {
-	checkResumeTarget,
-	collectWaitedRuns,
-	passOnWhenTheWaitTimesOut,
-	rememberWaitingItems,
-	resumedWait,
-	startedRunOf,
-} from '../../helpers/webhookWait';
-import { getTechnique } from '../../../shared/flora/techniques';
 import { FloraClient } from '../../../shared/flora/client';
-import { mapItems } from '../../../shared/items';
 import { asNodeError } from '../../../shared/flora/errors';
+import { getTechnique } from '../../../shared/flora/techniques';
+import { mapItems } from '../../../shared/items';
+import { namingOtherStartedRuns, runItem, startItemRun } from '../../../shared/runs/itemRun';
+import { collectWaitedRuns, resumedWait } from '../../../shared/runs/webhookResume';
+import { checkResumeTarget, startAndWaitByWebhook } from '../../../shared/runs/webhookWait';
 import { techniqueLocator, uploadWorkspaceLocator, waitOptions } from '../common.descriptions';
+import { CONCURRENCY_RANGE, DEFAULT_CONCURRENCY } from '../runOptions';
+import type { PreparedRun } from './techniqueRun';
+import { prepareRun, techniqueRunRequest, techniqueRunStart } from './techniqueRun';
 
 const inputsSourceOptions = {
 	fields: {
@@ -246,14 +235,14 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
+	const client = await FloraClient.create(this);
 	// After a webhook wait, n8n runs the node again on the items the last callback resumed it
 	// with: the runs have ended and are collected; nothing is started.
 	const waited = resumedWait(this, items);
 	if (waited) {
-		const client = await FloraClient.create(this);
 		const output = await collectWaitedRuns(this, client, waited);
-		const techniqueId = waited.items.map(startedRunOf).find(Boolean)?.techniqueId;
-		if (techniqueId) await hintRunCost(this, client, techniqueId, output);
+		const techniqueId = waited.runs.find((ref) => ref)?.kind.fields.technique_id;
+		if (typeof techniqueId === 'string') await hintRunCost(this, client, techniqueId, output);
 		return output;
 	}
 	// Every item's parameters are checked before the first run is started (and paid for).
@@ -265,17 +254,36 @@ export async function execute(
 			return asNodeError(this.getNode(), error, itemIndex);
 		}
 	});
-	const client = await FloraClient.create(this);
 	const first = prepared.find((item): item is PreparedRun => !(item instanceof Error));
 	if (first?.wait && first.waitMode === 'webhook') {
-		return await startRunsAndWaitForCallbacks(this, client, prepared, first);
+		const resumeUrl = await checkResumeTarget(this, first.options.callbackUrl);
+		return await startAndWaitByWebhook(
+			this,
+			prepared,
+			async (item, itemIndex) => {
+				if (item instanceof NodeOperationError || item instanceof NodeApiError) throw item;
+				return await startItemRun(
+					this,
+					client,
+					techniqueRunRequest(item, itemIndex, resumeUrl),
+					techniqueRunStart(this, client, item, itemIndex, resumeUrl),
+				);
+			},
+			first.options,
+		);
 	}
 	const output = await mapItems(
 		this,
 		prepared,
 		async (item, itemIndex) => {
 			if (item instanceof NodeOperationError || item instanceof NodeApiError) throw item;
-			return await runItem(this, client, item, itemIndex);
+			return await runItem(
+				this,
+				client,
+				techniqueRunRequest(item, itemIndex),
+				item.options,
+				techniqueRunStart(this, client, item, itemIndex),
+			);
 		},
 		first?.options.concurrency ?? DEFAULT_CONCURRENCY,
 	).catch((error: unknown) => {
@@ -312,37 +320,4 @@ async function hintRunCost(
 		message: `"${technique.name}" costs $${technique.run_cost.toFixed(2)} a run. This execution started ${runs.size} run${runs.size === 1 ? '' : 's'}; FLORA charged $${total.toFixed(2)} for those that completed.`,
 		location: 'outputPane',
 	});
-}
-
-/**
- * Wait by webhook: every item's run is started with this execution's resume URL as its
- * callback, then the execution is put to wait so that no worker is held. The node's webhook
- * method (resumeOnRunCallback) resumes it once every run has ended; if the timeout passes
- * first, n8n resumes it with what "On Timeout" asks for (passOnWhenTheWaitTimesOut).
- */
-async function startRunsAndWaitForCallbacks(
-	context: IExecuteFunctions,
-	client: FloraClient,
-	prepared: Array<PreparedRun | NodeOperationError | NodeApiError>,
-	first: PreparedRun,
-): Promise<INodeExecutionData[]> {
-	const resumeUrl = await checkResumeTarget(context);
-	const items = await mapItems(
-		context,
-		prepared,
-		async (item, itemIndex) => {
-			if (item instanceof NodeOperationError || item instanceof NodeApiError) throw item;
-			const { techniqueId, run } = await startItemRun(context, client, item, itemIndex, resumeUrl);
-			return [pendingRunItem(run, techniqueId, itemIndex)];
-		},
-		first.options.concurrency,
-	).catch((error: unknown) => {
-		throw namingOtherStartedRuns(context, error);
-	});
-	if (items.some((item) => startedRunOf(item.json) !== undefined)) {
-		rememberWaitingItems(context, items, first.options);
-		await context.putExecutionToWait(new Date(Date.now() + first.options.timeoutMs));
-		passOnWhenTheWaitTimesOut(context, items, first.options);
-	}
-	return items;
 }

@@ -1,12 +1,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { FloraClient } from '../../shared/flora/client';
-import { checkBinaryInput, uploadBinary } from './binary';
-import type { RunInput, RunInputType, Technique } from '../../shared/flora/types';
-import { RUN_INPUT_TYPES } from '../../shared/flora/types';
-import type { DraftInput } from './params';
-import { checkValue } from './params';
+import type { FloraClient } from '../../../shared/flora/client';
+import type { RunInput, RunInputType, Technique } from '../../../shared/flora/types';
+import { RUN_INPUT_TYPES } from '../../../shared/flora/types';
+import { checkBinaryInput, uploadBinary } from '../../uploads';
+import type { DraftInput } from './runInputs';
+import { checkValue } from './runInputs';
 
 /**
  * Turns the inputs the user gave into the inputs of the run request: types of schema fields

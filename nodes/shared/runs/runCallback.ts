@@ -1,11 +1,12 @@
 import type { IExecuteData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { parseEvent } from '../../shared/flora/webhookEvent';
-import { verifyFloraCall } from '../../shared/flora/webhookCall';
-import { FloraClient } from '../../shared/flora/client';
-import { anyStillGoing } from './runHistory';
+import { FloraClient } from '../flora/client';
+import { verifyFloraCall } from '../flora/webhookCall';
+import { parseEvent } from '../flora/webhookEvent';
+import { anyStillGoing } from './history';
+import { resumeItems } from './webhookResume';
 import type { WaitingState } from './webhookWait';
-import { WAITING_STATE, resumeItems, runsByTechnique, startedRunOf } from './webhookWait';
+import { WAITING_STATE, runGroupsOf } from './webhookWait';
 
 /** FLORA gives up on a callback after 10 s: its reads stay well inside that. */
 const CALLBACK_READS_MS = 6_000;
@@ -38,7 +39,11 @@ function readWaitingState(context: IWebhookFunctions): WaitingState | undefined 
 	const state = context.evaluateExpression(`{{ $(${name}).context.${WAITING_STATE} }}`, 0) as
 		| WaitingState
 		| undefined;
-	return Array.isArray(state?.items) && typeof state?.waitId === 'string' ? state : undefined;
+	return Array.isArray(state?.items) &&
+		Array.isArray(state?.runs) &&
+		typeof state?.waitId === 'string'
+		? state
+		: undefined;
 }
 
 /**
@@ -68,23 +73,22 @@ export async function resumeOnRunCallback(this: IWebhookFunctions): Promise<IWeb
 		return answer(this, 400, { error: 'not_a_flora_event', reason: parsed.problem });
 
 	const state = readWaitingState(this);
-	const started = state?.items.map(startedRunOf) ?? [];
 	const { run_id: runId } = parsed.event.data;
-	if (!state || !started.some((run) => run?.runId === runId)) {
+	if (!state || !state.runs.some((ref) => ref?.runId === runId)) {
 		return answer(this, 200, { received: true, ignored: 'unknown_run' });
 	}
 	if (resumedWaits.has(state.waitId)) return answer(this, 200, { received: true });
 
 	// The run this callback is about has ended; the others are looked up in the history.
-	const others = runsByTechnique(state.items.filter((item) => item.run_id !== runId));
+	const others = runGroupsOf(state, runId);
 	const client = await FloraClient.create(this);
 	const patience = {
 		retryUntil: Date.now() + CALLBACK_READS_MS,
 		timeoutMs: CALLBACK_READ_TIMEOUT_MS,
 	};
 	try {
-		for (const runs of others) {
-			if (await anyStillGoing(client, runs, patience)) {
+		for (const group of others) {
+			if (await anyStillGoing(client, group, patience)) {
 				return answer(this, 202, { received: true, waiting: true });
 			}
 		}
@@ -98,7 +102,7 @@ export async function resumeOnRunCallback(this: IWebhookFunctions): Promise<IWeb
 	if (entry) entry.node.disabled = false;
 	else {
 		this.logger.warn(
-			'FLORA Technique: this n8n does not let the node run again after a webhook wait; the runs are passed on as they started, for Run → Wait to collect',
+			`${this.getNode().name}: this n8n does not let the node run again after a webhook wait; the runs are passed on as they started, for Run → Wait to collect`,
 		);
 	}
 	this.getResponseObject().status(200).json({ received: true, resumed: true });

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { Run, RunOutput } from '../../shared/flora/types';
+import type { Run, RunOutput } from '../flora/types';
+import type { RunKind } from './kind';
 
 export type OutputLayout = 'perOutput' | 'perRun';
 
@@ -14,10 +15,10 @@ export function describeOutput(output: RunOutput): IDataObject {
 	};
 }
 
-function runFields(run: Run, techniqueId: string): IDataObject {
+function runFields(run: Run, kind: RunKind): IDataObject {
 	return {
 		run_id: run.run_id,
-		technique_id: techniqueId,
+		...kind.fields,
 		status: run.status,
 		charged_cost: run.charged_cost ?? null,
 		created_at: run.created_at ?? null,
@@ -32,7 +33,7 @@ function runFields(run: Run, techniqueId: string): IDataObject {
  */
 export function completedRunItems(
 	run: Run,
-	techniqueId: string,
+	kind: RunKind,
 	layout: OutputLayout,
 	itemIndex: number,
 ): INodeExecutionData[] {
@@ -41,13 +42,13 @@ export function completedRunItems(
 	if (layout === 'perRun' || outputs.length === 0) {
 		return [
 			{
-				json: { ...runFields(run, techniqueId), outputs: outputs.map(describeOutput) },
+				json: { ...runFields(run, kind), outputs: outputs.map(describeOutput) },
 				pairedItem,
 			},
 		];
 	}
 	return outputs.map((output) => ({
-		json: { ...runFields(run, techniqueId), ...describeOutput(output) },
+		json: { ...runFields(run, kind), ...describeOutput(output) },
 		pairedItem,
 	}));
 }
@@ -55,12 +56,12 @@ export function completedRunItems(
 /** A run that is still going (not waited for, or past the timeout), as FLORA last described it. */
 export function pendingRunItem(
 	run: Run,
-	techniqueId: string,
+	kind: RunKind,
 	itemIndex: number,
 	timedOut = false,
 ): INodeExecutionData {
 	return {
-		json: { ...run, technique_id: techniqueId, ...(timedOut ? { timed_out: true } : {}) },
+		json: { ...run, ...kind.fields, ...(timedOut ? { timed_out: true } : {}) },
 		pairedItem: { item: itemIndex },
 	};
 }

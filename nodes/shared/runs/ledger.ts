@@ -1,5 +1,9 @@
-import type { Attempt, FloraClient } from '../../shared/flora/client';
-import type { TechniqueRun, TechniqueRunPage } from '../../shared/flora/types';
+import type { Attempt, FloraClient } from '../flora/client';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { PageMeta, Run } from '../flora/types';
+import type { RunKind } from './kind';
+import { historyKey } from './kind';
 
 /** Clocks differ between n8n and FLORA; until a create answer tells, assume up to this much. */
 const CLOCK_SKEW_MS = 120_000;
@@ -28,13 +32,13 @@ export function mayHaveCreated(attempt: Attempt): boolean {
 /** An item's run create: the attempts (on n8n's clock) that may have created its run. */
 export interface ItemCreate {
 	itemIndex: number;
-	techniqueId: string;
+	kind: RunKind;
 	idempotencyKey: string;
 	windows: Array<[sentAt: number, settledAt: number]>;
 }
 
 export type Recovery =
-	| { kind: 'found'; run: TechniqueRun }
+	| { kind: 'found'; run: Run }
 	| { kind: 'ambiguous'; candidates: string[] }
 	| { kind: 'missing' };
 
@@ -47,8 +51,8 @@ interface PendingRecovery {
 	reject: (error: unknown) => void;
 }
 
-/** A technique's creates in this execution: how many are under way, and who waits for what. */
-interface TechniqueCreates {
+/** The creates of one kind of run in this execution: how many are under way, who waits for what. */
+interface KindCreates {
 	active: number;
 	pending: PendingRecovery[];
 	/** Settles when `active` falls to 0 or the pending recoveries have been resolved. */
@@ -64,7 +68,7 @@ interface TechniqueCreates {
  * (`created_at` lies between sending and the answer). When an answer is lost and FLORA then
  * says the idempotency key was used (`idempotency_duplicate`), the run exists but FLORA does
  * not say which it is, and its run history carries neither keys nor inputs. The ledger then
- * waits until no other create of that technique is under way (and starts no new one), reads
+ * waits until no other create of that kind of run is under way (and starts no new one), reads
  * the history back to the first lost attempt, and gives each waiting item the one unclaimed
  * run created during one of its own lost attempts. Where more than one fits, it does not guess.
  */
@@ -73,7 +77,7 @@ export class RunLedger {
 
 	private readonly claimed = new Set<string>();
 
-	private readonly techniques = new Map<string, TechniqueCreates>();
+	private readonly kinds = new Map<string, KindCreates>();
 
 	/** FLORA's clock minus n8n's, in ms: known to lie in [low, high]. */
 	private offset = { low: -CLOCK_SKEW_MS, high: CLOCK_SKEW_MS, consistent: true };
@@ -113,21 +117,22 @@ export class RunLedger {
 		}
 	}
 
-	private creates(techniqueId: string): TechniqueCreates {
-		let entry = this.techniques.get(techniqueId);
+	private creates(kind: RunKind): KindCreates {
+		const key = historyKey(kind);
+		let entry = this.kinds.get(key);
 		if (!entry) {
 			entry = { active: 0, pending: [], waiters: [], resolving: false };
-			this.techniques.set(techniqueId, entry);
+			this.kinds.set(key, entry);
 		}
 		return entry;
 	}
 
 	/**
-	 * Runs one create request of a technique. While a lost answer of that technique is being
-	 * matched to its run, no new create starts: it would add a run nobody has claimed yet.
+	 * Runs one create request. While a lost answer of the same kind of run is being matched to
+	 * its run, no new create of that kind starts: it would add a run nobody has claimed yet.
 	 */
-	async track<T>(techniqueId: string, send: () => Promise<T>): Promise<T> {
-		const entry = this.creates(techniqueId);
+	async track<T>(kind: RunKind, send: () => Promise<T>): Promise<T> {
+		const entry = this.creates(kind);
 		while (entry.pending.length > 0 || entry.resolving) {
 			await new Promise<void>((resolve) => entry.waiters.push(resolve));
 		}
@@ -136,7 +141,7 @@ export class RunLedger {
 			return await send();
 		} finally {
 			entry.active--;
-			this.wake(techniqueId);
+			this.wake(entry);
 		}
 	}
 
@@ -147,30 +152,29 @@ export class RunLedger {
 	 * fits is only a candidate (reported as 'ambiguous', never as 'found').
 	 */
 	async recover(item: ItemCreate, deadline: number, confirmed: boolean): Promise<Recovery> {
-		const entry = this.creates(item.techniqueId);
+		const entry = this.creates(item.kind);
 		const recovery = new Promise<Recovery>((resolve, reject) =>
 			entry.pending.push({ item, confirmed, deadline, resolve, reject }),
 		);
-		this.wake(item.techniqueId);
+		this.wake(entry);
 		return await recovery;
 	}
 
-	private wake(techniqueId: string) {
-		const entry = this.creates(techniqueId);
+	private wake(entry: KindCreates) {
 		if (entry.active === 0 && entry.pending.length > 0 && !entry.resolving) {
-			void this.resolvePending(techniqueId, entry);
+			void this.resolvePending(entry);
 		}
 		if (entry.pending.length === 0 && !entry.resolving) {
 			for (const waiter of entry.waiters.splice(0)) waiter();
 		}
 	}
 
-	private async resolvePending(techniqueId: string, entry: TechniqueCreates) {
+	private async resolvePending(entry: KindCreates) {
 		entry.resolving = true;
 		const batch = entry.pending.splice(0);
 		try {
 			const history = await this.readHistorySince(
-				techniqueId,
+				batch[0].item.kind,
 				Math.min(...batch.flatMap(({ item }) => item.windows.map(([sentAt]) => sentAt))),
 				Math.max(...batch.map(({ deadline }) => deadline)),
 				batch[0].item.itemIndex,
@@ -189,7 +193,7 @@ export class RunLedger {
 			for (const pending of batch) pending.reject(error);
 		} finally {
 			entry.resolving = false;
-			this.wake(techniqueId);
+			this.wake(entry);
 		}
 	}
 
@@ -206,7 +210,7 @@ export class RunLedger {
 	 * (each such item's run is among its fits, so this never guesses). Items whose run may not
 	 * exist only learn what fits, after the others have taken theirs.
 	 */
-	private match(batch: PendingRecovery[], history: TechniqueRun[]): Recovery[] {
+	private match(batch: PendingRecovery[], history: Run[]): Recovery[] {
 		const unclaimed = history.filter((run) => !this.claimed.has(run.run_id));
 		const fits = batch.map(({ item }) =>
 			unclaimed.filter((run) => {
@@ -236,25 +240,25 @@ export class RunLedger {
 		});
 	}
 
-	/** The technique's run history, newest first, back to runs created before `since` (n8n's clock). */
+	/** The kind's run history, newest first, back to runs created before `since` (n8n's clock). */
 	private async readHistorySince(
-		techniqueId: string,
+		kind: RunKind,
 		since: number,
 		deadline: number,
 		itemIndex: number,
-	): Promise<TechniqueRun[]> {
-		const runs: TechniqueRun[] = [];
+	): Promise<Run[]> {
+		const runs: Run[] = [];
 		let cursor: string | null | undefined;
 		do {
-			const response = await this.client.request<TechniqueRunPage>({
+			const response = await this.client.request<IDataObject & { meta?: PageMeta }>({
 				method: 'GET',
-				path: '/technique-runs',
-				qs: { technique_id: techniqueId, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
+				path: kind.history.path,
+				qs: { ...kind.history.qs, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
 				retry: 'safe',
 				retryUntil: deadline,
 				itemIndex,
 			});
-			const page = response.body.technique_runs ?? [];
+			const page = (response.body[kind.history.itemsKey] as Run[] | undefined) ?? [];
 			runs.push(...page);
 			const oldest = page[page.length - 1];
 			if (!oldest || this.createdWithin(oldest.created_at)[1] < since) break;

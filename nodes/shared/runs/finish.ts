@@ -1,21 +1,16 @@
 import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { FloraClient } from '../../shared/flora/client';
-import type { BinaryStoreContext } from './binary';
-import { attachOutputFiles } from './binary';
-import { runFailedError } from '../../shared/flora/errors';
-import type { Run } from '../../shared/flora/types';
-import { isTerminal } from '../../shared/flora/types';
-import type { OutputLayout } from './outputs';
+import type { FloraClient } from '../flora/client';
+import type { Run } from '../flora/types';
+import { isTerminal } from '../flora/types';
+import { collectWith, runFailedError } from './errors';
+import type { RunKind } from './kind';
+import type { FinishOptions, WaitOptions } from './options';
+import type { BinaryStoreContext } from './outputFiles';
+import { attachOutputFiles } from './outputFiles';
 import { completedRunItems, pendingRunItem } from './outputs';
-import type { WaitOptions } from './params';
-import { waitForRun } from './wait';
-
-export interface FinishOptions extends WaitOptions {
-	outputLayout: OutputLayout;
-	downloadInto?: string;
-}
+import { waitForRun } from './poll';
 
 /**
  * Waits for a run (unless it already ended or the wait already timed out) and turns it into
@@ -25,7 +20,7 @@ export interface FinishOptions extends WaitOptions {
 export async function finishRun(
 	context: IExecuteFunctions,
 	client: FloraClient,
-	techniqueId: string,
+	kind: RunKind,
 	started: { run: Run; startedAt: number; timedOut?: boolean },
 	options: FinishOptions,
 	itemIndex: number,
@@ -35,7 +30,7 @@ export async function finishRun(
 	if (!isTerminal(run.status) && !started.timedOut) {
 		({ run, unreachable } = await waitForRun(
 			client,
-			techniqueId,
+			kind,
 			run,
 			options,
 			started.startedAt,
@@ -43,18 +38,11 @@ export async function finishRun(
 		));
 	}
 	if (!isTerminal(run.status)) {
-		const timedOut = timedOutRunItem(
-			client.node,
-			run,
-			techniqueId,
-			options,
-			itemIndex,
-			unreachable,
-		);
+		const timedOut = timedOutRunItem(client.node, run, kind, options, itemIndex, unreachable);
 		if (timedOut instanceof Error) throw timedOut;
 		return [timedOut];
 	}
-	return await endedRunOutput(context, client, run, techniqueId, options, itemIndex);
+	return await endedRunOutput(context, client, run, kind, options, itemIndex);
 }
 
 /**
@@ -65,12 +53,12 @@ export async function endedRunOutput(
 	context: BinaryStoreContext,
 	client: FloraClient,
 	run: Run,
-	techniqueId: string,
+	kind: RunKind,
 	options: Pick<FinishOptions, 'outputLayout' | 'downloadInto'>,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	if (run.status === 'failed') throw runFailedError(client.node, run, techniqueId, itemIndex);
-	const items = completedRunItems(run, techniqueId, options.outputLayout, itemIndex);
+	if (run.status === 'failed') throw runFailedError(client.node, run, kind, itemIndex);
+	const items = completedRunItems(run, kind, options.outputLayout, itemIndex);
 	if (!options.downloadInto) return items;
 	return await attachOutputFiles(
 		context,
@@ -91,12 +79,12 @@ export async function endedRunOutput(
 export function timedOutRunItem(
 	node: INode,
 	run: Run,
-	techniqueId: string,
+	kind: RunKind,
 	options: Pick<WaitOptions, 'onTimeout' | 'timeoutMs'>,
 	itemIndex: number,
 	unreachable?: Error,
 ): INodeExecutionData | NodeOperationError {
-	if (options.onTimeout === 'returnRun') return pendingRunItem(run, techniqueId, itemIndex, true);
+	if (options.onTimeout === 'returnRun') return pendingRunItem(run, kind, itemIndex, true);
 	const why = unreachable
 		? `FLORA could not be read when the timeout passed (${unreachable.message}), so the node does not know whether the run has ended.`
 		: 'The run had not ended in FLORA when the timeout passed.';
@@ -105,7 +93,7 @@ export function timedOutRunItem(
 		`The FLORA run ${run.run_id} did not finish within ${options.timeoutMs / 1000} seconds`,
 		{
 			itemIndex,
-			description: `${why} It goes on in FLORA and is charged if it completes: do not run the workflow again. Collect it later with Run → Wait or Run → Get (Technique: ${techniqueId}, Run ID: ${run.run_id}); raise "Timeout", or set "On Timeout" to "Return the Run" to pass the run on instead.`,
+			description: `${why} It goes on in FLORA and is charged if it completes: do not run the workflow again. Collect it later with ${collectWith(run.run_id, kind)} or Run → Get; raise "Timeout", or set "On Timeout" to "Return the Run" to pass the run on instead.`,
 		},
 	);
 	error.context.runId = run.run_id;

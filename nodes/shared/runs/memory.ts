@@ -1,14 +1,16 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import type { RunKind } from './kind';
+
 /** What the node remembers of the run it started for one item in this execution. */
 export interface RememberedRun {
 	/** The request the run was started for; another request is another run. */
 	fingerprint: string;
 	idempotencyKey: string;
-	/** Attempts that may have created the run (see runLedger.ts), kept for a later try. */
+	/** Attempts that may have created the run (see ledger.ts), kept for a later try. */
 	windows: Array<[number, number]>;
 	runId?: string;
-	techniqueId?: string;
+	kind?: RunKind;
 }
 
 const KEY = 'floraItemRuns';

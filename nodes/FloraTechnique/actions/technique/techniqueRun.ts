@@ -1,0 +1,95 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { FloraClient } from '../../../shared/flora/client';
+import { getTechnique } from '../../../shared/flora/techniques';
+import type { RunMode } from '../../../shared/flora/types';
+import type { ItemRunRequest, RunStart } from '../../../shared/runs/itemRun';
+import { techniqueRunKind } from '../../runKinds';
+import { readTechnique, readWorkspace } from '../parameters';
+import type { RunOptions } from '../runOptions';
+import { readRunOptions } from '../runOptions';
+import { resolveInputs } from './resolveInputs';
+import type { DraftInput } from './runInputs';
+import { readInputs } from './runInputs';
+
+/** An item's Technique → Run parameters, read and checked before any request. */
+export interface PreparedRun {
+	waitMode: 'poll' | 'webhook';
+	technique: string;
+	inputs: DraftInput[];
+	workspaceId?: string;
+	mode: RunMode;
+	wait: boolean;
+	options: RunOptions;
+}
+
+export function prepareRun(context: IExecuteFunctions, itemIndex: number): PreparedRun {
+	return {
+		technique: readTechnique(context, itemIndex),
+		inputs: readInputs(context, itemIndex),
+		workspaceId: readWorkspace(context, itemIndex),
+		mode: context.getNodeParameter('mode', itemIndex, 'async') === 'stream' ? 'stream' : 'async',
+		wait: context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean,
+		waitMode:
+			context.getNodeParameter('waitMode', itemIndex, 'poll') === 'webhook' ? 'webhook' : 'poll',
+		options: readRunOptions(context, itemIndex),
+	};
+}
+
+/** What the run lifecycle needs of an item's technique run. */
+export function techniqueRunRequest(
+	item: PreparedRun,
+	itemIndex: number,
+	callbackUrl = item.options.callbackUrl,
+): ItemRunRequest {
+	return {
+		itemIndex,
+		request: {
+			technique: item.technique,
+			inputs: item.inputs,
+			mode: item.mode,
+			callbackUrl: callbackUrl ?? null,
+		},
+		idempotencyKey: item.options.idempotencyKey,
+		timeoutMs: item.options.timeoutMs,
+		wait: item.wait,
+	};
+}
+
+/**
+ * How an item's technique run starts: the technique is read (once per execution), the inputs
+ * get their types from its slots and binary files are uploaded, then the create request.
+ */
+export function techniqueRunStart(
+	context: IExecuteFunctions,
+	client: FloraClient,
+	item: PreparedRun,
+	itemIndex: number,
+	callbackUrl = item.options.callbackUrl,
+) {
+	return async (idempotencyKey: string): Promise<RunStart> => {
+		const technique = await getTechnique(client, item.technique, itemIndex);
+		const inputs = await resolveInputs(
+			context,
+			client,
+			technique,
+			item.inputs,
+			item.workspaceId,
+			itemIndex,
+		);
+		const body: IDataObject = {
+			inputs: inputs as unknown as IDataObject[],
+			mode: item.mode,
+			idempotency_key: idempotencyKey,
+			...(callbackUrl ? { callback_url: callbackUrl } : {}),
+		};
+		return {
+			kind: techniqueRunKind(technique.technique_id),
+			create: {
+				path: `/techniques/${encodeURIComponent(technique.technique_id)}/runs`,
+				body,
+				stream: item.mode === 'stream',
+			},
+		};
+	};
+}

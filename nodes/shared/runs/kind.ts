@@ -1,0 +1,26 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/**
+ * What the run lifecycle knows of a kind of run (technique runs today; model generations and
+ * actions share the same run shape and differ only in how they start). Plain data, so that a
+ * waiting execution keeps it with its runs and its webhook can use it.
+ */
+export interface RunKind {
+	/** Fields every item of such a run carries beside the run's own, e.g. `{ technique_id }`. */
+	fields: IDataObject;
+	/** Where a run is read by its id when FLORA's poll_url cannot be followed (`{runId}`). */
+	readPath: string;
+	/** The FLORA list of such runs, newest first, with their status and outputs. */
+	history: { path: string; itemsKey: string; qs: IDataObject };
+	/** How messages name what the run is of, e.g. "Technique: tech_x". */
+	label: string;
+}
+
+export function readPathOf(kind: RunKind, runId: string): string {
+	return kind.readPath.replace('{runId}', encodeURIComponent(runId));
+}
+
+/** Runs listed by the same history: they are read together. */
+export function historyKey(kind: RunKind): string {
+	return JSON.stringify([kind.history.path, kind.history.qs]);
+}
