@@ -59,6 +59,7 @@ import {
 } from 'n8n-workflow';
 
 import { baseNodes } from './base-nodes';
+import { LifecycleProbe } from './probe-node';
 
 export const PACKAGE_DIR = path.resolve(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-flora';
@@ -80,6 +81,7 @@ export async function loadPackage(): Promise<LoadedPackage> {
 			nodes.set(`${loader.packageName}.${name}`, type);
 		}
 		for (const [name, type] of Object.entries(baseNodes)) nodes.set(name, type);
+		nodes.set('test.lifecycleProbe', new LifecycleProbe());
 		const credentialTypes = new Map<string, ICredentialType>();
 		for (const [name, { type }] of Object.entries(loader.credentialTypes)) {
 			credentialTypes.set(name, type);
