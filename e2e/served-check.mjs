@@ -136,12 +136,9 @@ async function startByWebhook(workflowId, hookPath) {
 	return started.id;
 }
 
-async function longVideoWebhook() {
-	const workflowId = args['workflow-id'];
+/** Watches an execution until it ends: answers it and the statuses it was seen in. */
+async function watchUntilEnd(workflowId, id) {
 	const t0 = Date.now();
-	const id = await startByWebhook(workflowId, args['hook-path']);
-
-	// Watch it: it must wait (no worker held) and then end.
 	const seen = new Set();
 	const final = await until(
 		'the execution to end',
@@ -153,6 +150,14 @@ async function longVideoWebhook() {
 		{ timeoutMs: 90000, everyMs: 200 },
 	);
 	info(`statuses seen: ${[...seen].join(' → ')} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+	return { final, seen };
+}
+
+async function longVideoWebhook() {
+	const workflowId = args['workflow-id'];
+	const id = await startByWebhook(workflowId, args['hook-path']);
+	// Watch it: it must wait (no worker held) and then end.
+	const { final, seen } = await watchUntilEnd(workflowId, id);
 	check(seen.has('waiting'), 'the execution was "waiting" for FLORA’s callback');
 	const exec = await execution(id);
 	const error = exec.data?.resultData?.error;
@@ -255,17 +260,7 @@ async function longVideoWebhookTimeout() {
 async function longVideoWebhookFails() {
 	const workflowId = args['workflow-id'];
 	const id = await startByWebhook(workflowId, args['hook-path']);
-	const seen = new Set();
-	const final = await until(
-		'the execution to end',
-		async () => {
-			const e = (await executionsOf(workflowId)).find((x) => x.id === id);
-			if (e) seen.add(e.status);
-			return e && ['success', 'error', 'crashed', 'canceled'].includes(e.status) ? e : undefined;
-		},
-		{ timeoutMs: 90000, everyMs: 200 },
-	);
-	info(`statuses seen: ${[...seen].join(' → ')}`);
+	const { final, seen } = await watchUntilEnd(workflowId, id);
 	check(seen.has('waiting'), 'the execution was "waiting" for FLORA’s callback');
 	check(final.status === 'error', `the execution ended "error" (got "${final.status}")`);
 	const exec = await execution(id);

@@ -9,7 +9,7 @@ import { Container } from '@n8n/di';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { ChaosSpec } from '../simulator';
-import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET } from '../simulator';
+import { DEFAULT_API_KEY } from '../simulator';
 import { runWorkflow } from './harness/engine';
 import {
 	FLORA_NODE,
@@ -17,6 +17,7 @@ import {
 	technique,
 	textInput,
 	useSimulator,
+	webhookCredentials,
 } from './harness/flora';
 import type { ExecutionOutcome } from './harness/invariants';
 import { violations } from './harness/invariants';
@@ -83,14 +84,7 @@ function parameters(mode: Mode, download: boolean): IDataObject {
 	};
 }
 
-const credentials = () => ({
-	floraApi: {
-		apiKey: DEFAULT_API_KEY,
-		baseUrl: flora.sim.baseUrl,
-		webhookSecret: DEFAULT_WEBHOOK_SECRET,
-		allowHttpCallbacksForTests: true,
-	},
-});
+const credentials = () => webhookCredentials(flora.sim);
 
 /** One execution of 100 items; its outcome once it has finished. */
 async function runExecution(

@@ -2,7 +2,7 @@ import axios from 'axios';
 import { createHmac } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, MEDIA_ROUTE } from '../simulator';
+import { DEFAULT_WEBHOOK_SECRET, MEDIA_ROUTE } from '../simulator';
 import { runWorkflow } from './harness/engine';
 import {
 	FLORA_NODE,
@@ -13,6 +13,7 @@ import {
 	technique,
 	textInput,
 	useSimulator,
+	webhookCredentials,
 	withNodesAfterFlora,
 } from './harness/flora';
 import type { WaitingExecution } from './harness/waiting';
@@ -20,15 +21,8 @@ import { startWaitingExecution } from './harness/waiting';
 
 const flora = useSimulator({ timeScale: 20, allowInsecureCallbacks: true });
 
-const credentials = (overrides: Record<string, unknown> = {}) => ({
-	floraApi: {
-		apiKey: DEFAULT_API_KEY,
-		baseUrl: flora.sim.baseUrl,
-		webhookSecret: DEFAULT_WEBHOOK_SECRET,
-		allowHttpCallbacksForTests: true,
-		...overrides,
-	},
-});
+const credentials = (overrides: Record<string, unknown> = {}) =>
+	webhookCredentials(flora.sim, overrides);
 
 const webhookRun = (parameters: Record<string, unknown> = {}) =>
 	runTechniqueWorkflow({

@@ -6,7 +6,7 @@
 import axios from 'axios';
 import { createHmac } from 'node:crypto';
 
-import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET } from '../simulator';
+import { DEFAULT_WEBHOOK_SECRET } from '../simulator';
 import {
 	FLORA_NODE,
 	READ_RUN_ROUTE,
@@ -17,6 +17,7 @@ import {
 	textInput,
 	useSimulator,
 	withNodesAfterFlora,
+	webhookCredentials,
 } from './harness/flora';
 import type { WaitingExecution } from './harness/waiting';
 import { startWaitingExecution } from './harness/waiting';
@@ -24,14 +25,7 @@ import { startWaitingExecution } from './harness/waiting';
 const flora = useSimulator({ timeScale: 20, allowInsecureCallbacks: true });
 const HISTORY_ROUTE = 'GET /technique-runs';
 
-const credentials = () => ({
-	floraApi: {
-		apiKey: DEFAULT_API_KEY,
-		baseUrl: flora.sim.baseUrl,
-		webhookSecret: DEFAULT_WEBHOOK_SECRET,
-		allowHttpCallbacksForTests: true,
-	},
-});
+const credentials = () => webhookCredentials(flora.sim);
 
 const webhookRun = (options: Record<string, unknown> = {}) =>
 	runTechniqueWorkflow({
@@ -159,15 +153,20 @@ describe('reads grow linearly with the items, and the execution resumes once', (
 		).toBe(true);
 	});
 
-	test('a signed body that is not a FLORA event is answered 400 without reading FLORA', async () => {
+	/** An execution waiting for a run of an hour; answers its resume URL. */
+	async function waitingResumeUrl() {
 		execution = await startWaitingExecution(webhookRun(), {
 			credentials: credentials(),
 			triggerItems: prompts('long #duration:3600'),
 		});
 		await execution.firstPart;
-		const before = flora.sim.requests.length;
 		const [create] = flora.sim.requests.filter((request) => request.route === RUN_ROUTE);
-		const url = (create.body as { callback_url: string }).callback_url;
+		return (create.body as { callback_url: string }).callback_url;
+	}
+
+	test('a signed body that is not a FLORA event is answered 400 without reading FLORA', async () => {
+		const url = await waitingResumeUrl();
+		const before = flora.sim.requests.length;
 		const body = JSON.stringify({ hello: 'world' });
 
 		const answer = await axios.post(url, body, {
@@ -177,18 +176,12 @@ describe('reads grow linearly with the items, and the execution resumes once', (
 
 		expect(answer.status).toBe(400);
 		expect(flora.sim.requests.length).toBe(before);
-		expect(execution.calls.map((call) => call.resumed)).toEqual([false]);
+		expect(execution!.calls.map((call) => call.resumed)).toEqual([false]);
 	});
 
 	test('a signed event about a run this execution did not start is answered 200 without reading FLORA', async () => {
-		execution = await startWaitingExecution(webhookRun(), {
-			credentials: credentials(),
-			triggerItems: prompts('long #duration:3600'),
-		});
-		await execution.firstPart;
+		const url = await waitingResumeUrl();
 		const before = flora.sim.requests.length;
-		const [create] = flora.sim.requests.filter((request) => request.route === RUN_ROUTE);
-		const url = (create.body as { callback_url: string }).callback_url;
 		const body = JSON.stringify({
 			id: 'whd_stranger',
 			type: 'run.completed',

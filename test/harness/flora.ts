@@ -4,7 +4,7 @@ import type { IDataObject, INode, INodeParameters, IWorkflowBase } from 'n8n-wor
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { FloraSimulator, SimulatorOptions } from '../../simulator';
-import { DEFAULT_API_KEY, startSimulator } from '../../simulator';
+import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, startSimulator } from '../../simulator';
 import type { RunOptions } from './engine';
 import { runWorkflow, startWorkflow } from './engine';
 
@@ -103,6 +103,25 @@ export function floraCredentials(
 	apiKey = DEFAULT_API_KEY,
 ): RunOptions['credentials'] {
 	return { floraApi: { apiKey, baseUrl: sim.baseUrl, webhookSecret: '' } };
+}
+
+/**
+ * Credentials for waiting by webhook: the simulator's signing secret, and the hidden switch
+ * that lets the node hand FLORA a loopback (http://) resume URL in tests.
+ */
+export function webhookCredentials(
+	sim: FloraSimulator,
+	overrides: Record<string, unknown> = {},
+): NonNullable<RunOptions['credentials']> {
+	return {
+		floraApi: {
+			apiKey: DEFAULT_API_KEY,
+			baseUrl: sim.baseUrl,
+			webhookSecret: DEFAULT_WEBHOOK_SECRET,
+			allowHttpCallbacksForTests: true,
+			...overrides,
+		},
+	};
 }
 
 export async function runFlora(
