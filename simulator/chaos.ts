@@ -1,7 +1,7 @@
 /**
  * Seeded random faults ("chaos") for the simulator: a small PRNG (mulberry32), the decision
  * whether a request gets a fault and which, and the pieces of a fault that do not need the
- * simulator's state. server.ts asks for the draws when a request arrives and applies the fault.
+ * simulator's state. faults.ts asks for the draws when a request arrives and applies the fault.
  *
  * Determinism: every covered request takes exactly three draws when it arrives (hit, kind,
  * parameter), in arrival order, whatever it then turns out to be; so the same seed and the
