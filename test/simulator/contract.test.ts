@@ -482,10 +482,13 @@ test('every webhook body matches WebhookEvent', async () => {
 		callback_url: receiverUrl,
 	});
 	expect([ok.status, ko.status]).toEqual([201, 201]);
+	// A delivery is recorded just before it is sent: wait until the receiver has it too.
 	await waitFor(
 		() =>
-			sim.webhookDeliveries.filter((d) => d.runId === ok.data.run_id || d.runId === ko.data.run_id)
-				.length === 2 || undefined,
+			(sim.webhookDeliveries.filter((d) => d.runId === ok.data.run_id || d.runId === ko.data.run_id)
+				.length === 2 &&
+				received.length === sim.webhookDeliveries.length) ||
+			undefined,
 	);
 	const v = contract.componentValidator('WebhookEvent');
 	const bodies = sim.webhookDeliveries.map((d) => JSON.parse(d.body));
