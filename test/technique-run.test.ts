@@ -38,13 +38,24 @@ describe('FLORA Technique → Run, waiting for the run', () => {
 				status: 'completed',
 				charged_cost: expect.any(Number),
 				created_at: expect.any(Number),
+				created_at_iso: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
 				completed_at: expect.any(Number),
+				completed_at_iso: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
 				output_id: expect.any(String),
-				url: expect.any(String),
 			});
 		}
+		// Each output is named after the technique's output slot it fills, name and type first.
+		expect(items.map((item) => [item.json.output_name, item.json.output_slot])).toEqual([
+			['Image', 'image'],
+			['Video', 'video'],
+			['Audio', 'audio'],
+			['Text', 'text'],
+			['Document', 'document'],
+		]);
+		expect(Object.keys(items[0].json).slice(0, 3)).toEqual(['output_name', 'type', 'url']);
+		// A text output carries its text once, under `text`; the others their file's URL.
 		const text = items.find((item) => item.json.type === 'text')!;
-		expect(text.json.text).toBe(text.json.url);
+		expect(text.json).not.toHaveProperty('url');
 		expect(String(text.json.text).length).toBeGreaterThan(0);
 		const media = items.filter((item) => item.json.type !== 'text');
 		for (const item of media) expect(String(item.json.url)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
@@ -67,7 +78,8 @@ describe('FLORA Technique → Run, waiting for the run', () => {
 			'text',
 			'documentUrl',
 		]);
-		expect(outputs[3].text).toBe(outputs[3].url);
+		expect(outputs[3]).toMatchObject({ output_name: 'Text', text: expect.any(String) });
+		expect(outputs[3]).not.toHaveProperty('url');
 		expect(items[0].json).toMatchObject({ status: 'completed', technique_id: 'tech_every_output' });
 	});
 

@@ -1,7 +1,12 @@
+import type { Technique } from '../shared/flora/types';
 import type { RunKind } from '../shared/runs/kind';
 
-/** A run of a technique, for the run lifecycle: read under its technique, listed in /technique-runs. */
-export function techniqueRunKind(techniqueId: string): RunKind {
+/**
+ * A run of a technique, for the run lifecycle: read under its technique, listed in
+ * /technique-runs, its outputs named after the technique's output slots.
+ */
+export function techniqueRunKind(technique: Pick<Technique, 'technique_id' | 'outputs'>): RunKind {
+	const { technique_id: techniqueId } = technique;
 	return {
 		fields: { technique_id: techniqueId },
 		readPath: `/techniques/${encodeURIComponent(techniqueId)}/runs/{runId}`,
@@ -11,5 +16,6 @@ export function techniqueRunKind(techniqueId: string): RunKind {
 			qs: { technique_id: techniqueId },
 		},
 		label: `Technique: ${techniqueId}`,
+		outputs: technique.outputs.map(({ id, name, type }) => ({ id, name, type })),
 	};
 }

@@ -46,7 +46,7 @@ export async function readEventRun(
 /** The run as FLORA reports it, with the text of text outputs under `text`. */
 function describeRun(run: IDataObject): IDataObject {
 	const outputs = Array.isArray(run.outputs)
-		? (run.outputs as RunOutput[]).map(describeOutput)
+		? (run.outputs as RunOutput[]).map((output) => describeOutput(output))
 		: [];
 	const techniqueId = techniqueOf(run);
 	return { ...run, ...(techniqueId ? { technique_id: techniqueId } : {}), outputs };

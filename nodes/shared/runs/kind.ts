@@ -1,5 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
+/** An output slot of what a run is of (a technique's output slots), to name its outputs. */
+export interface OutputSlot {
+	id: string;
+	name: string;
+	type: string;
+}
+
 /**
  * What the run lifecycle knows of a kind of run (technique runs today; model generations and
  * actions share the same run shape and differ only in how they start). Plain data, so that a
@@ -14,6 +21,8 @@ export interface RunKind {
 	history: { path: string; itemsKey: string; qs: IDataObject };
 	/** How messages name what the run is of, e.g. "Technique: tech_x". */
 	label: string;
+	/** The output slots of what the run is of, when known: they name the outputs. */
+	outputs?: OutputSlot[];
 }
 
 export function readPathOf(kind: RunKind, runId: string): string {

@@ -21,7 +21,7 @@ export async function executeItem(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const { technique, runId } = readRunReference(this, itemIndex);
-	const { technique_id: techniqueId } = await getTechnique(client, technique, itemIndex);
-	const run = await readRun(client, techniqueRunKind(techniqueId), { run_id: runId }, itemIndex);
-	return [{ json: { ...run, technique_id: techniqueId }, pairedItem: { item: itemIndex } }];
+	const found = await getTechnique(client, technique, itemIndex);
+	const run = await readRun(client, techniqueRunKind(found), { run_id: runId }, itemIndex);
+	return [{ json: { ...run, technique_id: found.technique_id }, pairedItem: { item: itemIndex } }];
 }

@@ -36,8 +36,7 @@ export async function executeItem(
 	const { technique, runId } = readRunReference(this, itemIndex);
 	const options = readRunOptions(this, itemIndex);
 	const startedAt = Date.now();
-	const { technique_id: techniqueId } = await getTechnique(client, technique, itemIndex);
-	const kind = techniqueRunKind(techniqueId);
+	const kind = techniqueRunKind(await getTechnique(client, technique, itemIndex));
 	const run = await readRun(client, kind, { run_id: runId }, itemIndex);
 	return await finishRun(this, client, kind, { run, startedAt }, options, itemIndex);
 }

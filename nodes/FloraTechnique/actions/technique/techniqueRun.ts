@@ -84,7 +84,7 @@ export function techniqueRunStart(
 			...(callbackUrl ? { callback_url: callbackUrl } : {}),
 		};
 		return {
-			kind: techniqueRunKind(technique.technique_id),
+			kind: techniqueRunKind(technique),
 			create: {
 				path: `/techniques/${encodeURIComponent(technique.technique_id)}/runs`,
 				body,
