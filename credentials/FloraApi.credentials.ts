@@ -67,6 +67,8 @@ export class FloraApi implements ICredentialType {
 			url: '/workspaces',
 			method: 'GET',
 		},
+		// n8n (1.123 and 2.41) reads each rule by its type, so both kinds go in one list; the
+		// interface's type only allows one kind per list.
 		rules: [
 			{
 				type: 'responseCode',
@@ -84,6 +86,16 @@ export class FloraApi implements ICredentialType {
 						'This API key is valid but not allowed to read workspaces. Ask a workspace owner for a key with access.',
 				},
 			},
-		],
+			{
+				// FLORA lists the key's workspace with the key's role in it.
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'workspaces[0].role',
+					value: 'viewer',
+					message:
+						'This API key works, but it has the viewer role: it can read techniques and runs and cannot start runs. Use the key of a workspace member with the editor or owner role.',
+				},
+			},
+		] as unknown as ICredentialTestRequest['rules'],
 	};
 }

@@ -105,7 +105,7 @@ function noError() {
 
 const FLORA = 'FLORA Technique';
 const OUTPUT_TYPES = ['imageUrl', 'videoUrl', 'audioUrl', 'text', 'documentUrl'];
-const REFUSED = 'This FLORA API key is not allowed to do this';
+const REFUSED = 'FLORA does not let the technique';
 
 const EXPECTATIONS = {
 	'technique-run': () => {

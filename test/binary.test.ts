@@ -136,7 +136,7 @@ describe('binary files as inputs', () => {
 
 		const error = result.nodes[FLORA_NODE].error!;
 		expect(error.message).toBe(
-			'Input "reference_clip" names the binary property "video", which this item does not have',
+			'The input "reference_clip" names the binary field "video", which this item does not have',
 		);
 		expect(error.description).toContain('clip');
 		expect(flora.sim.requests).toHaveLength(0);
@@ -170,8 +170,9 @@ describe('binary files as inputs', () => {
 			{ triggerItems: withBinary(binary) },
 		);
 
+		// The field is empty, and the message says why it is needed: this input takes a file.
 		expect(result.nodes[FLORA_NODE].error!.message).toBe(
-			'Choose an Upload Workspace to send binary files to FLORA',
+			'Upload Workspace is empty, but the input "Reference clip" (reference_clip) takes a file of the item',
 		);
 		expect(flora.sim.requests.filter((request) => request.method !== 'GET')).toHaveLength(0);
 	});

@@ -4,8 +4,6 @@
  * and cut downloads): 100 items at concurrency 10, polling, stream and webhook wait, with and
  * without Download Outputs, five seeds each. A test of invariants, not of times.
  */
-import { Logger } from '@n8n/backend-common';
-import { Container } from '@n8n/di';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { ChaosSpec } from '../simulator';
@@ -21,6 +19,7 @@ import {
 } from './harness/flora';
 import type { ExecutionOutcome } from './harness/invariants';
 import { violations } from './harness/invariants';
+import { captureLogs } from './harness/logs';
 import { startWaitingExecution } from './harness/waiting';
 
 const flora = useSimulator({ timeScale: 100, allowInsecureCallbacks: true });
@@ -34,18 +33,8 @@ const ITEMS = 100;
 const CHAOS: Omit<ChaosSpec, 'seed'> = { rate: 0.3, retryAfterSeconds: 0.1, slowMs: [20, 400] };
 
 /** Everything the node logs, to check that the API key never reaches a log. */
-const logged: string[] = [];
-beforeAll(() => {
-	const capture = (level: string) => (message: string, meta?: unknown) =>
-		logged.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
-	Container.set(Logger, {
-		error: capture('error'),
-		warn: capture('warn'),
-		info: capture('info'),
-		debug: capture('debug'),
-		scoped: () => Container.get(Logger),
-	} as unknown as Logger);
-});
+const logged = captureLogs();
+const logText = () => logged.map((entry) => `${entry.level} ${entry.line}`);
 
 type Mode = 'poll' | 'stream' | 'webhook';
 const VARIANTS: Array<{ mode: Mode; download: boolean }> = (
@@ -139,7 +128,7 @@ describe('under random faults on every route, 100 items at concurrency 10', () =
 				const outcome: ExecutionOutcome = {
 					...outcomes[index],
 					runs: flora.sim.listRuns().filter((run) => run.inputs[0]?.value.startsWith(prefix)),
-					texts: [...outcomes[index].texts, ...logged],
+					texts: [...outcomes[index].texts, ...logText()],
 				};
 				const problems = violations(outcome, DEFAULT_API_KEY);
 				// A create refused five times in a row starts no run (its error says so): rare.
@@ -154,6 +143,8 @@ describe('under random faults on every route, 100 items at concurrency 10', () =
 
 			expect(found).toEqual({});
 			expect(flora.sim.chaosLog.length).toBeGreaterThan(200);
+			// The key check read the node's log lines (one per started run at least).
+			expect(logged.length).toBeGreaterThanOrEqual(VARIANTS.length * (ITEMS - 5));
 		},
 		240_000,
 	);
@@ -186,7 +177,7 @@ describe('Wait By: Webhook at 500 items, under random faults on one request in t
 				prompts,
 				items,
 				runs: flora.sim.listRuns(),
-				texts: [JSON.stringify(items), ...logged],
+				texts: [JSON.stringify(items), ...logText()],
 				resumesAsked: execution.calls.filter((call) => call.resumeAsked).length,
 			};
 		} finally {

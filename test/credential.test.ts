@@ -18,12 +18,25 @@ describe('the FLORA API credential’s Test button', () => {
 
 	test('a base URL with a trailing slash still reaches /workspaces', async () => {
 		const result = await testCredential('floraApi', {
-			apiKey: VIEWER_API_KEY,
+			apiKey: DEFAULT_API_KEY,
 			baseUrl: `${flora.sim.baseUrl}/`,
 		});
 
 		expect(result.status).toBe('OK');
 		expect(flora.sim.requests[0].route).toBe('GET /workspaces');
+	});
+
+	test('a read-only (viewer) key fails the test, saying it cannot start runs and what to use instead', async () => {
+		const result = await testCredential('floraApi', {
+			apiKey: VIEWER_API_KEY,
+			baseUrl: flora.sim.baseUrl,
+		});
+
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(
+			/viewer role: it can read techniques and runs and cannot start runs/,
+		);
+		expect(result.message).toMatch(/editor or owner role/);
 	});
 
 	test('a bad key fails with a message that says what to do', async () => {

@@ -50,7 +50,7 @@ describe('values that are not text', () => {
 		async (_mode, parameters, version) => {
 			const error = await refused(parameters as INodeParameters, version as number);
 			expect(error.message).toMatch(
-				/^(Input "prompt"|The input "Prompt") is not a number FLORA can take/,
+				/^(Input "prompt"|The input "Prompt" \(prompt\)) is not a number FLORA can take/,
 			);
 		},
 	);

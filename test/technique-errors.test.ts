@@ -1,6 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { DEFAULT_API_KEY } from '../simulator';
+import { DEFAULT_API_KEY, VIEWER_API_KEY } from '../simulator';
 import {
 	FLORA_NODE,
 	RUN_ROUTE,
@@ -173,11 +173,21 @@ describe('every FLORA error code becomes a NodeApiError a non-programmer can act
 		expect(error.description).not.toContain('sk_live_not_a_real_key_123');
 	});
 
-	test('an archived technique answers forbidden before any run starts', async () => {
+	test('an archived technique is refused naming the technique and FLORA’s reason, not blaming the key, and nothing starts', async () => {
 		const result = await runFlora(flora.sim, run({ technique: technique('archived-campaign') }));
 
-		expect(result.nodes[FLORA_NODE].error!.message).toMatch(/not allowed/);
+		const error = result.nodes[FLORA_NODE].error!;
+		expect(error.message).toBe(
+			'FLORA does not let the technique "Archived Campaign Kit" (tech_archived_campaign) run: Technique "tech_archived_campaign" is archived and can no longer be run.',
+		);
+		expect(error.description).not.toMatch(/API key is not allowed|lacks permission/);
 		expect(flora.sim.runsCreated()).toBe(0);
+	});
+
+	test('a read-only (viewer) key is still told that the key may not start runs', async () => {
+		const result = await runFlora(flora.sim, run(), { apiKey: VIEWER_API_KEY });
+
+		expect(result.nodes[FLORA_NODE].error!.message).toMatch(/^This FLORA API key is not allowed/);
 	});
 
 	test('too few credits fail with the top-up advice and start nothing', async () => {

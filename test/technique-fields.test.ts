@@ -61,6 +61,17 @@ describe('picking a technique from a searchable list', () => {
 		]);
 	});
 
+	test('each technique in the list says what it costs, what it takes and gives, then what it does', async () => {
+		const credentials = floraCredentials(flora.sim)!;
+		const { results } = await callListSearch(NODE_TYPE, 'searchTechniques', {
+			credentials,
+			filter: 'Product Shot',
+		});
+
+		const productShot = results.find((entry) => entry.value === 'tech_product_shot')!;
+		expect(productShot.description).toMatch(/^\$\d+\.\d\d a run · text \+ image → image · \S/);
+	});
+
 	test('a search query narrows the list and is sent to FLORA', async () => {
 		const credentials = floraCredentials(flora.sim)!;
 		const result = await callListSearch(NODE_TYPE, 'searchTechniques', {
@@ -147,7 +158,8 @@ describe('inputs from the technique’s schema', () => {
 		);
 
 		const error = result.nodes[FLORA_NODE].error!;
-		expect(error.message).toBe('The input "Product image" is required');
+		// Named as the builder sees it, with the slot ID in brackets.
+		expect(error.message).toBe('The input "Product image" (product_image) is required');
 		expect(error.description).toContain('product_image');
 		expect(flora.sim.requests).toHaveLength(0);
 	});

@@ -36,13 +36,13 @@ export function binaryPropertyOf(value: string): string | undefined {
 export function checkBinaryInput(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	slotId: string,
+	label: string,
 	property: string,
 	slotType: RunInputType | undefined,
 ): IBinaryData {
 	const node = context.getNode();
 	if (slotType === 'text') {
-		throw new NodeOperationError(node, `Input "${slotId}" is text and cannot take a binary file`, {
+		throw new NodeOperationError(node, `The input ${label} is text and cannot take a file`, {
 			itemIndex,
 			description: 'Only image and video inputs take a file of the item (binary:data).',
 		});
@@ -52,7 +52,7 @@ export function checkBinaryInput(
 		const available = Object.keys(context.getInputData()[itemIndex]?.binary ?? {});
 		throw new NodeOperationError(
 			node,
-			`Input "${slotId}" names the binary property "${property}", which this item does not have`,
+			`The input ${label} names the binary field "${property}", which this item does not have`,
 			{
 				itemIndex,
 				description: available.length
@@ -68,7 +68,7 @@ export function checkBinaryInput(
 	if (!accepted.includes(mimeType)) {
 		throw new NodeOperationError(
 			node,
-			`Input "${slotId}" gets a file of type "${mimeType || 'unknown'}", which FLORA does not accept here`,
+			`The input ${label} gets a file of type "${mimeType || 'unknown'}", which FLORA does not accept here`,
 			{
 				itemIndex,
 				description: `Accepted types: ${accepted.join(', ')}. Convert the file first, or check the binary property.`,

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 export const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Paste this node’s Production URL as the Callback URL of a FLORA run (the FLORA Technique node’s Callback URL option, or <code>callback_url</code> in the API). FLORA calls it once the run completes or fails. Every call must carry a valid <code>Flora-Signature</code> made with the Webhook Signing Secret of the FLORA credential: calls without it, forged, older than 5 minutes or already seen start nothing.<br /><br />Each call becomes one item: <code>event</code>, <code>delivery_id</code>, <code>created_at</code>, <code>run_id</code>, <code>run_type</code>, <code>status</code>, <code>workspace_id</code>, <code>error_code</code> and <code>error_message</code> (failed runs), and with Include Run Outputs the run as FLORA reports it in <code>run</code> (with <code>technique_id</code> and <code>outputs</code>), or <code>run_error</code> when it could not be read.',
+			'<b>Test URL</b>: press "Execute step" here, then start a FLORA run with this URL as its callback (the Callback URL option of FLORA Technique, or <code>callback_url</code>): its call shows up here. <b>Production URL</b>: activate (publish) the workflow and give your runs that URL instead; each run that ends then starts one execution.',
 		name: 'notice',
 		type: 'notice',
 		default: '',
@@ -26,7 +26,8 @@ export const properties: INodeProperties[] = [
 			},
 		],
 		default: ['run.completed', 'run.failed'],
-		description: 'Which run endings start the workflow; other calls are acknowledged and ignored',
+		description:
+			'Which run endings start the workflow; other calls are acknowledged and ignored. Every call must be signed by FLORA (the Webhook Signing Secret of the credential): unsigned, forged, stale or repeated calls start nothing.',
 	},
 	{
 		displayName: 'Include Run Outputs',
@@ -34,6 +35,6 @@ export const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to read the run from FLORA and add it, with its outputs, to the item (FLORA’s call itself carries no outputs)',
+			'Whether to read the run from FLORA and add it to the item as run, with its outputs (FLORA’s call itself carries no outputs). The item always has event, delivery_id, run_id, status and, for failed runs, error_code and error_message.',
 	},
 ];

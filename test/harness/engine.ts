@@ -479,8 +479,9 @@ export async function testCredential(
 		[],
 	);
 	const decrypted: ICredentialsDecrypted = { id: 'test', name: 'test', type, data };
+	let response: INodeExecutionData[][] | null | undefined;
 	try {
-		await new RoutingNode(context, nodeType, decrypted).runNode();
+		response = await new RoutingNode(context, nodeType, decrypted).runNode();
 	} catch (error) {
 		const response = (error as { cause?: { response?: { status: number; statusText?: string } } })
 			.cause?.response;
@@ -498,7 +499,26 @@ export async function testCredential(
 		const code = (error as { cause?: { code?: string } }).cause?.code;
 		return { status: 'Error', message: code ?? String((error as Error).message) };
 	}
+	// As n8n's CredentialsTester: a successful answer can still fail on its body.
+	for (const rule of testRequest.rules ?? []) {
+		if (rule.type !== 'responseSuccessBody') continue;
+		const body = response?.[0]?.[0]?.json;
+		if (valueAtPath(body, rule.properties.key) === rule.properties.value) {
+			return { status: 'Error', message: rule.properties.message };
+		}
+	}
 	return { status: 'OK', message: 'Connection successful!' };
+}
+
+/** lodash's get for the paths credential rules use (`workspaces[0].role`). */
+function valueAtPath(value: unknown, key: string): unknown {
+	return key
+		.split(/[.[\]]/)
+		.filter(Boolean)
+		.reduce<unknown>(
+			(current, part) => (current as Record<string, unknown> | undefined)?.[part],
+			value,
+		);
 }
 
 /** Stores a file in n8n's binary data service (filesystem mode streams it to disk) for use as item binary data. */

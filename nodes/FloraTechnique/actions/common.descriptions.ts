@@ -60,7 +60,8 @@ export function waitOptions({ whenWaitingFor }: { whenWaitingFor: boolean }): IN
 			displayName: 'Download Outputs',
 			name: 'download',
 			type: 'boolean',
-			default: false,
+			// Adding the option is asking for the files: it comes switched on.
+			default: true,
 			description:
 				'Whether to attach each image, video, audio and document output as binary data, so later nodes can save or send the file',
 		},
@@ -184,7 +185,8 @@ export const uploadWorkspaceLocator: INodeProperties = {
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: '^ws_\\S+$', errorMessage: 'A workspace ID starts with ws_' },
+					// Empty is fine: the workspace is needed only when an input uploads a file.
+					properties: { regex: '^(ws_\\S+)?$', errorMessage: 'A workspace ID starts with ws_' },
 				},
 			],
 		},

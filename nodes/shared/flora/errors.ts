@@ -148,6 +148,7 @@ export function floraApiError(
 		itemIndex,
 	});
 	error.context.floraErrorCode = failure.code;
+	error.context.floraMessage = failure.message;
 	error.context.attempts = failure.attempts ?? 1;
 	if (failure.requestId) error.context.requestId = failure.requestId;
 	return error;

@@ -109,6 +109,12 @@ export async function startItemRun(
 		}
 	}
 	memory[itemIndex] = { ...memory[itemIndex], runId: run.run_id, kind };
+	// n8n shows nothing while a node runs: the execution log names the run as soon as it started.
+	context.logger.info(`FLORA run ${run.run_id} started (${kind.label}, item ${itemIndex})`, {
+		runId: run.run_id,
+		itemIndex,
+		executionId: context.getExecutionId(),
+	});
 	return { kind, run, startedAt, timedOut };
 }
 

@@ -8,6 +8,11 @@ import { checkBinaryInput, uploadBinary } from '../../uploads';
 import type { DraftInput } from './runInputs';
 import { checkValue } from './runInputs';
 
+/** How messages name a slot: its name, then its ID. */
+function slotLabel(slot: { id: string; name: string }): string {
+	return slot.name === slot.id ? `"${slot.id}"` : `"${slot.name}" (${slot.id})`;
+}
+
 /**
  * Turns the inputs the user gave into the inputs of the run request: types of schema fields
  * from the technique's slots, and `binary:<property>` files uploaded as FLORA assets.
@@ -45,7 +50,7 @@ export async function resolveInputs(
 					{ itemIndex, description: `Set the type of input "${slot.id}" to ${slot.type}.` },
 				);
 			}
-			return draft;
+			return { ...draft, label: slotLabel(slot) };
 		}
 		if (!RUN_INPUT_TYPES.includes(slot.type as RunInputType)) {
 			throw new NodeOperationError(
@@ -56,7 +61,11 @@ export async function resolveInputs(
 				},
 			);
 		}
-		return checkValue(context, { ...draft, type: slot.type as RunInputType }, itemIndex);
+		return checkValue(
+			context,
+			{ ...draft, label: slotLabel(slot), type: slot.type as RunInputType },
+			itemIndex,
+		);
 	});
 	const missing = technique.inputs.filter(
 		(slot) => !slot.optional && !typed.some((input) => input.id === slot.id),
@@ -75,10 +84,11 @@ export async function resolveInputs(
 	if (binaries.length > 0 && !workspaceId) {
 		throw new NodeOperationError(
 			client.node,
-			'Choose an Upload Workspace to send binary files to FLORA',
+			`Upload Workspace is empty, but the input${binaries.length > 1 ? 's' : ''} ${binaries.map((input) => input.label).join(', ')} take${binaries.length > 1 ? '' : 's'} a file of the item`,
 			{
 				itemIndex,
-				description: `The inputs ${binaries.map((input) => `"${input.id}"`).join(', ')} come from binary data, which the node uploads as FLORA assets into a workspace.`,
+				description:
+					'FLORA takes files as assets of a workspace: the node uploads each file of the item there first. Choose the workspace under "Upload Workspace", or give the input a public URL instead.',
 			},
 		);
 	}
@@ -89,7 +99,7 @@ export async function resolveInputs(
 			resolved.push({ id: input.id, type, value: input.value });
 			continue;
 		}
-		const binary = checkBinaryInput(context, itemIndex, input.id, input.binaryProperty, type);
+		const binary = checkBinaryInput(context, itemIndex, input.label, input.binaryProperty, type);
 		const url = await uploadBinary(context, client, binary, workspaceId as string, itemIndex);
 		resolved.push({ id: input.id, type, value: url });
 	}

@@ -16,7 +16,7 @@ import { checkResumeTarget, startAndWaitByWebhook } from '../../../shared/runs/w
 import { techniqueLocator, uploadWorkspaceLocator, waitOptions } from '../common.descriptions';
 import { CONCURRENCY_RANGE, DEFAULT_CONCURRENCY } from '../runOptions';
 import type { PreparedRun } from './techniqueRun';
-import { prepareRun, techniqueRunRequest, techniqueRunStart } from './techniqueRun';
+import { explainRefusal, prepareRun, techniqueRunRequest, techniqueRunStart } from './techniqueRun';
 
 const inputsSourceOptions = {
 	fields: {
@@ -267,7 +267,9 @@ export async function execute(
 					client,
 					techniqueRunRequest(item, itemIndex, resumeUrl),
 					techniqueRunStart(this, client, item, itemIndex, resumeUrl),
-				);
+				).catch(async (error: unknown) => {
+					throw await explainRefusal(client, item, error);
+				});
 			},
 			first.options,
 		);
@@ -283,7 +285,9 @@ export async function execute(
 				techniqueRunRequest(item, itemIndex),
 				item.options,
 				techniqueRunStart(this, client, item, itemIndex),
-			);
+			).catch(async (error: unknown) => {
+				throw await explainRefusal(client, item, error);
+			});
 		},
 		first?.options.concurrency ?? DEFAULT_CONCURRENCY,
 	).catch((error: unknown) => {

@@ -203,6 +203,18 @@ function checkInput(
 	);
 }
 
+/** How messages name what a media input takes. */
+const MEDIA_KINDS: Record<string, string> = { imageUrl: 'image', videoUrl: 'video' };
+
+/**
+ * How messages name an input of the technique's fields: the name the builder sees (the field's
+ * label without the kind in brackets that follows it), then its slot ID.
+ */
+export function fieldLabel(displayName: string, id: string): string {
+	const name = displayName.replace(/\s*\([^)]*\)\s*$/, '').trim() || id;
+	return name === id ? `"${id}"` : `"${name}" (${id})`;
+}
+
 /** Media inputs take a URL or `binary:<property>`; a binary file is checked here, before any request. */
 export function checkValue(
 	context: IExecuteFunctions,
@@ -214,13 +226,14 @@ export function checkValue(
 	const trimmed = value.trim();
 	const binaryProperty = binaryPropertyOf(trimmed);
 	if (binaryProperty !== undefined) {
-		checkBinaryInput(context, itemIndex, input.id, binaryProperty, type);
+		checkBinaryInput(context, itemIndex, input.label, binaryProperty, type);
 		return { ...input, value: trimmed, binaryProperty };
 	}
 	if (type !== undefined && !/^https?:\/\/\S+$/i.test(trimmed)) {
-		throw new NodeOperationError(context.getNode(), `Input ${input.label} is not a URL`, {
+		const kind = MEDIA_KINDS[type] ?? 'file';
+		throw new NodeOperationError(context.getNode(), `The input ${input.label} is not a URL`, {
 			itemIndex,
-			description: `A ${type} input takes a public http(s) URL of the file or "binary:" and a binary field name (like binary:data) for a file of the item, not "${trimmed.slice(0, 80)}".`,
+			description: `An ${kind} input takes a public http(s) URL of the ${kind}, or binary:data (binary: and the binary field name) for a file of the item, not "${trimmed.slice(0, 80)}".`,
 		});
 	}
 	return { ...input, value: trimmed };
@@ -241,24 +254,21 @@ function readSchemaInputs(context: IExecuteFunctions, itemIndex: number): DraftI
 	for (const field of schema) {
 		if (field.removed) continue;
 		const raw = values[field.id];
+		const label = fieldLabel(field.displayName, field.id);
 		const value =
 			raw === undefined || raw === null
 				? ''
-				: inputText(context, raw, `The input "${field.displayName}"`, itemIndex);
+				: inputText(context, raw, `The input ${label}`, itemIndex);
 		if (value.trim() === '') {
 			if (field.required) {
-				throw new NodeOperationError(
-					context.getNode(),
-					`The input "${field.displayName}" is required`,
-					{
-						itemIndex,
-						description: `Give a value for the technique's input slot "${field.id}".`,
-					},
-				);
+				throw new NodeOperationError(context.getNode(), `The input ${label} is required`, {
+					itemIndex,
+					description: `Give the technique's input slot "${field.id}" a value: the technique needs it to run.`,
+				});
 			}
 			continue;
 		}
-		inputs.push(checkValue(context, { id: field.id, label: `"${field.id}"`, value }, itemIndex));
+		inputs.push(checkValue(context, { id: field.id, label, value }, itemIndex));
 	}
 	if (inputs.length === 0) {
 		throw new NodeOperationError(context.getNode(), 'The technique needs at least one input', {

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import type { FloraClient } from '../../../shared/flora/client';
+import { floraErrorCode } from '../../../shared/flora/errors';
 import { getTechnique } from '../../../shared/flora/techniques';
 import type { RunMode } from '../../../shared/flora/types';
 import type { ItemRunRequest, RunStart } from '../../../shared/runs/itemRun';
@@ -92,4 +94,28 @@ export function techniqueRunStart(
 			},
 		};
 	};
+}
+
+/**
+ * FLORA refused to start a technique (403) and says the technique is why (archived, say): the
+ * error then names the technique and keeps FLORA's reason, instead of blaming the API key. Any
+ * other 403 (a read-only key) keeps the error table's words.
+ */
+export async function explainRefusal(
+	client: FloraClient,
+	item: PreparedRun,
+	error: unknown,
+): Promise<unknown> {
+	if (!(error instanceof NodeApiError) || floraErrorCode(error)?.code !== 'forbidden') return error;
+	const reason = String(error.context.floraMessage ?? '');
+	if (error.context.runId !== undefined || !/technique|archived/i.test(reason)) return error;
+	const technique = await getTechnique(client, item.technique).catch(() => undefined);
+	const name = technique
+		? `"${technique.name}" (${technique.technique_id})`
+		: `"${item.technique}"`;
+	error.message = `FLORA does not let the technique ${name} run: ${reason}`;
+	error.description = `The technique cannot be run with this API key: FLORA says why above (an archived technique, or one not shared with the key's workspace). Pick another technique; Technique → Get Many lists the ones you can see. Nothing was started or charged.${
+		typeof error.context.requestId === 'string' ? `\nRequest ID: ${error.context.requestId}` : ''
+	}`;
+	return error;
 }
