@@ -5,7 +5,7 @@
 //
 // Usage: node e2e/browser-check.mjs --base-url URL --workflow-id ID --email E --password P
 //          [--v2-workflow-id ID] [--screenshots DIR] [--label NAME] [--no-execute]
-//   --workflow-id: examples/technique-run.json (a version 1 node, checked and executed);
+//   --workflow-id: examples/technique-run.json (checked and executed);
 //   --v2-workflow-id: e2e/workflows/editor-technique-v2.json (the list picker and the
 //   schema-driven inputs, see checkTechniquePickerAndSchemaInputs).
 // Needs: FLORA_E2E_CACHE (or the default cache) with playwright-core (e2e/install-browser.sh).
@@ -66,7 +66,7 @@ async function checkParameterPanel(page, ndv) {
 		.evaluate((el) => el.value ?? el.querySelector('input, textarea')?.value ?? el.textContent ?? '')
 		.catch(() => '');
 	check(
-		techniqueValue.includes('every-output-type'),
+		/Every Output Type|tech_every_output|every-output-type/.test(techniqueValue),
 		`the Technique field holds the example's technique (got ${JSON.stringify(techniqueValue)})`,
 	);
 	const credential = await ndv

@@ -99,10 +99,11 @@ describe('inputs from the technique’s schema', () => {
 		const byId = Object.fromEntries(result.fields.map((field) => [field.id, field]));
 		expect(Object.keys(byId)).toEqual(['storyboard', 'motion_prompt', 'reference_clip']);
 		expect(byId.storyboard).toMatchObject({ required: true, display: true });
-		expect(byId.storyboard.displayName).toBe('Storyboard frame (image, 16:9)');
+		// Image and video fields say that they also take a file of the item, binary:data.
+		expect(byId.storyboard.displayName).toBe('Storyboard frame (image URL or binary:data, 16:9)');
 		expect(byId.motion_prompt.displayName).toMatch(/ \(text\)$/);
 		expect(byId.reference_clip.required).toBe(false);
-		expect(byId.reference_clip.displayName).toMatch(/^.+ \(video, \d+ s\)$/);
+		expect(byId.reference_clip.displayName).toMatch(/^.+ \(video URL or binary:data, \d+ s\)$/);
 	});
 
 	test('the product-shot fields show required text and image slots and an optional image', async () => {
@@ -116,7 +117,7 @@ describe('inputs from the technique’s schema', () => {
 			['product_image', true],
 			['style_reference', false],
 		]);
-		expect(result.fields[2].displayName).toBe('Style reference (image, 4:5)');
+		expect(result.fields[2].displayName).toBe('Style reference (image URL or binary:data, 4:5)');
 	});
 
 	test('a version 2 node runs with inputs mapped from the schema, typed from the technique', async () => {

@@ -17,11 +17,15 @@ const SLOT_KINDS: Record<string, string> = {
 };
 
 /**
- * The label of a slot: its name, then what it takes and the aspect ratio or duration it asks
- * for, kept short because the editor cuts long labels (resource mapper fields have no hint).
+ * The label of a slot: its name, then what it takes (an image or video slot also a file of the
+ * item, binary:data, since resource mapper fields have no hint or placeholder) and the aspect
+ * ratio or duration it asks for, kept short because the editor cuts long labels.
  */
 function slotLabel(slot: Slot): string {
-	const hints = [SLOT_KINDS[slot.type] ?? slot.type];
+	const kind = SLOT_KINDS[slot.type] ?? slot.type;
+	const hints = [
+		slot.type === 'imageUrl' || slot.type === 'videoUrl' ? `${kind} URL or binary:data` : kind,
+	];
 	if (slot.specified_aspect_ratio) hints.push(slot.specified_aspect_ratio);
 	if (slot.specified_duration) hints.push(`${slot.specified_duration} s`);
 	return `${slot.name} (${hints.join(', ')})`;
