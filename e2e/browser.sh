@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The n8n editor in Chromium: `n8n start` on a loopback port, owner set up through REST,
 # then e2e/browser-check.mjs (sign in, open the example workflow and the FLORA node,
-# screenshots into e2e/screenshots/).
+# screenshots into e2e/screenshots/) and e2e/node-panel-check.mjs (the FLORA nodes in the
+# node panel's search and action list, the canvas subtitle).
 #
 #   e2e/browser.sh --version 2.41.1 --user-folder DIR   use a folder run.sh prepared
 #                                                       (package, credential, workflows)
@@ -71,6 +72,15 @@ node "$E2E_DIR/browser-check.mjs" --base-url "$BASE" --workflow-id "$WORKFLOW_ID
 	--email "$OWNER_EMAIL" --password "$OWNER_PASSWORD" \
 	--screenshots "${FLORA_E2E_SCREENSHOTS:-$E2E_DIR/screenshots}" --label "n8n-$VERSION"
 rc=$?
+# The node panel: both FLORA nodes found by search, FLORA Technique's action list, the
+# canvas subtitle (e2e/node-panel-check.mjs). Its failure fails the editor check too.
+node "$E2E_DIR/node-panel-check.mjs" --base-url "$BASE" --workflow-id "$WORKFLOW_ID" \
+	${V2_WORKFLOW_ID:+--v2-workflow-id "$V2_WORKFLOW_ID"} \
+	--email "$OWNER_EMAIL" --password "$OWNER_PASSWORD" \
+	--screenshots "${FLORA_E2E_SCREENSHOTS:-$E2E_DIR/screenshots}" --label "n8n-$VERSION"
+panel_rc=$?
+echo "  node panel check: $([[ $panel_rc == 0 ]] && echo PASS || echo FAIL)"
+[[ $rc == 0 ]] && rc=$panel_rc
 set -e
 echo "  editor check: $([[ $rc == 0 ]] && echo PASS || echo FAIL) in $(( $(date +%s) - t0 ))s"
 exit $rc

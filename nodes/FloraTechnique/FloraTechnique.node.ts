@@ -25,7 +25,9 @@ export class FloraTechnique implements INodeType {
 		group: ['transform'],
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		// "Technique: Run", "Run: Wait": the resource, then the operation, as the panel labels them.
+		subtitle:
+			'={{ ({ technique: "Technique", run: "Run" }[$parameter["resource"]] || $parameter["resource"]) + ": " + ({ run: "Run", get: "Get", getMany: "Get Many", wait: "Wait" }[$parameter["operation"]] || $parameter["operation"]) }}',
 		description:
 			'Run a FLORA technique (a reusable creative-AI pipeline for images, video, audio and text) and output its results',
 		defaults: { name: 'FLORA Technique' },

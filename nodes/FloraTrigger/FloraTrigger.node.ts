@@ -17,7 +17,8 @@ export class FloraTrigger implements INodeType {
 		icon: { light: 'file:../../icons/flora.svg', dark: 'file:../../icons/flora.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ ($parameter["events"] || []).join(", ") }}',
+		subtitle:
+			'={{ ($parameter["events"] || []).map((event) => ({ "run.completed": "Run completed", "run.failed": "Run failed" })[event] || event).join(", ") }}',
 		description: 'Starts the workflow when a FLORA run completes or fails (signed callback)',
 		eventTriggerDescription: 'Waiting for FLORA to call the Test URL',
 		activationMessage:

@@ -9,7 +9,9 @@ export const properties: INodeProperties[] = [
 		default: '',
 	},
 	{
-		displayName: 'Events',
+		// Not "Events": n8n's node panel turns a field of that name into trigger actions, and then
+		// lists the trigger as just "FLORA".
+		displayName: 'Run Events',
 		name: 'events',
 		type: 'multiOptions',
 		required: true,

@@ -155,7 +155,7 @@ const properties: INodeProperties[] = [
 				name: 'Stream',
 				value: 'stream',
 				description:
-					'Follow the run as FLORA streams its progress; falls back to reading its state',
+					'Follow the run as FLORA streams its progress until it ends (the worker stays busy); falls back to reading its state',
 			},
 		],
 	},
@@ -172,7 +172,8 @@ const properties: INodeProperties[] = [
 		name: 'waitMode',
 		type: 'options',
 		default: 'poll',
-		displayOptions: { show: { waitForCompletion: [true] } },
+		// In Stream mode the node follows FLORA's event stream (and reads the run if it breaks).
+		displayOptions: { show: { waitForCompletion: [true], mode: ['async'] } },
 		options: [
 			{
 				name: 'Polling',

@@ -26,14 +26,19 @@ export interface PreparedRun {
 }
 
 export function prepareRun(context: IExecuteFunctions, itemIndex: number): PreparedRun {
+	const mode =
+		context.getNodeParameter('mode', itemIndex, 'async') === 'stream' ? 'stream' : 'async';
 	return {
 		technique: readTechnique(context, itemIndex),
 		inputs: readInputs(context, itemIndex),
 		workspaceId: readWorkspace(context, itemIndex),
-		mode: context.getNodeParameter('mode', itemIndex, 'async') === 'stream' ? 'stream' : 'async',
+		mode,
 		wait: context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean,
+		// A stream is its own way to wait: Wait By applies to Async runs.
 		waitMode:
-			context.getNodeParameter('waitMode', itemIndex, 'poll') === 'webhook' ? 'webhook' : 'poll',
+			mode === 'async' && context.getNodeParameter('waitMode', itemIndex, 'poll') === 'webhook'
+				? 'webhook'
+				: 'poll',
 		options: readRunOptions(context, itemIndex),
 	};
 }
