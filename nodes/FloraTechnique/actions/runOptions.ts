@@ -1,12 +1,14 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { WaitOptions } from '../../shared/runs/options';
+import type { SpendingLimit } from './spendingGuard';
+import { readSpendingLimit } from './spendingGuard';
 
 export const CONCURRENCY_RANGE = { min: 1, max: 50 };
 
 /** The options of Technique → Run (and, in part, Run → Wait), read and checked before any request. */
-export interface RunOptions extends WaitOptions {
+export interface RunOptions extends WaitOptions, SpendingLimit {
 	/** How many items' runs are started and waited for at once. */
 	concurrency: number;
 	callbackUrl?: string;
@@ -70,7 +72,7 @@ function readWaitOptions(
 }
 
 export function readRunOptions(context: IExecuteFunctions, itemIndex: number): RunOptions {
-	const options = context.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const callbackUrl = typeof options.callbackUrl === 'string' ? options.callbackUrl.trim() : '';
 	if (callbackUrl !== '') {
 		let url: URL | undefined;
@@ -108,6 +110,7 @@ export function readRunOptions(context: IExecuteFunctions, itemIndex: number): R
 		downloadInto: options.download
 			? readBinaryPropertyName(context, options.binaryPropertyName, itemIndex)
 			: undefined,
+		...readSpendingLimit(context, options, itemIndex),
 	};
 }
 

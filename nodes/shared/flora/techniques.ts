@@ -25,7 +25,11 @@ export async function getTechnique(
 			})
 			.then((response) => response.body);
 		known.set(idOrSlug, technique);
-		technique.catch(() => known?.delete(idOrSlug));
+		technique.then(
+			// Read by its slug, it is known by its id too.
+			(read) => known?.has(read.technique_id) || known?.set(read.technique_id, technique!),
+			() => known?.delete(idOrSlug),
+		);
 	}
 	return await technique;
 }

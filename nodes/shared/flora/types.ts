@@ -76,3 +76,67 @@ export interface FloraErrorBody {
 export function isTerminal(status: RunStatus | string): boolean {
 	return status === 'completed' || status === 'failed';
 }
+
+/** A model's generation parameter, as GET /models describes it. */
+export interface ModelParam {
+	name: string;
+	type: 'string' | 'string[]' | 'bool' | 'int' | 'int?' | 'seed' | 'float' | 'dict';
+	required: boolean;
+	default?: unknown;
+	min?: number;
+	max?: number;
+	options?: Array<{ label: string; value: string; description?: string }>;
+	label?: string;
+	description?: string;
+}
+
+export type GenerationType = 'image' | 'video' | 'audio' | 'text';
+
+export interface Model {
+	model_id: string;
+	name: string;
+	provider: string;
+	type: GenerationType;
+	capabilities: string[];
+	estimated_credits: number;
+	estimated_seconds: number;
+	params: ModelParam[];
+	beta?: boolean;
+}
+
+export interface ActionPort {
+	name: string;
+	type: 'image' | 'video' | 'text' | 'audio';
+	multiple?: true | { min?: number; max?: number };
+	optional?: boolean;
+}
+
+export interface ActionParam {
+	key: string;
+	type: string;
+	label?: string;
+	default_value?: unknown;
+	available_values?: Array<{ label: string; value: string; description?: string }>;
+	min_number_value?: number;
+	max_number_value?: number;
+	info_tooltip?: string;
+}
+
+export interface Action {
+	action_id: string;
+	name: string;
+	description: string;
+	charged_cost: number;
+	inputs: ActionPort[];
+	outputs: ActionPort[];
+	params: ActionParam[];
+}
+
+export interface Project {
+	project_id: string;
+	workspace_id: string;
+	name: string;
+	created_at: number;
+	last_modified: number | null;
+	origin: string | null;
+}

@@ -31,6 +31,7 @@ async function scanHistory(
 ): Promise<Map<string, Run>> {
 	const seen = new Map<string, Run>();
 	const { history } = runs.kind;
+	if (!history) return seen;
 	let cursor: string | null | undefined;
 	do {
 		const qs: IDataObject = { ...history.qs, limit: PAGE_SIZE };

@@ -17,8 +17,12 @@ export interface RunKind {
 	fields: IDataObject;
 	/** Where a run is read by its id when FLORA's poll_url cannot be followed (`{runId}`). */
 	readPath: string;
-	/** The FLORA list of such runs, newest first, with their status and outputs. */
-	history: { path: string; itemsKey: string; qs: IDataObject };
+	/**
+	 * The FLORA list of such runs, newest first, with their status and outputs. A kind FLORA lists
+	 * nowhere has none: its runs are then read one by one, and a lost create answer cannot be
+	 * matched to its run (the error says so).
+	 */
+	history?: { path: string; itemsKey: string; qs: IDataObject };
 	/** How messages name what the run is of, e.g. "Technique: tech_x". */
 	label: string;
 	/** The output slots of what the run is of, when known: they name the outputs. */
@@ -31,5 +35,5 @@ export function readPathOf(kind: RunKind, runId: string): string {
 
 /** Runs listed by the same history: they are read together. */
 export function historyKey(kind: RunKind): string {
-	return JSON.stringify([kind.history.path, kind.history.qs]);
+	return JSON.stringify(kind.history ? [kind.history.path, kind.history.qs] : [kind.readPath]);
 }

@@ -248,17 +248,19 @@ export class RunLedger {
 		itemIndex: number,
 	): Promise<Run[]> {
 		const runs: Run[] = [];
+		const { history } = kind;
+		if (!history) return runs;
 		let cursor: string | null | undefined;
 		do {
 			const response = await this.client.request<IDataObject & { meta?: PageMeta }>({
 				method: 'GET',
-				path: kind.history.path,
-				qs: { ...kind.history.qs, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
+				path: history.path,
+				qs: { ...history.qs, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
 				retry: 'safe',
 				retryUntil: deadline,
 				itemIndex,
 			});
-			const page = (response.body[kind.history.itemsKey] as Run[] | undefined) ?? [];
+			const page = (response.body[history.itemsKey] as Run[] | undefined) ?? [];
 			runs.push(...page);
 			const oldest = page[page.length - 1];
 			if (!oldest || this.createdWithin(oldest.created_at)[1] < since) break;

@@ -1,22 +1,11 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { FloraClient } from '../../../shared/flora/client';
-import { asNodeError } from '../../../shared/flora/errors';
-import { getTechnique } from '../../../shared/flora/techniques';
-import { mapItems } from '../../../shared/items';
-import { namingOtherStartedRuns, runItem, startItemRun } from '../../../shared/runs/itemRun';
-import { collectWaitedRuns, resumedWait } from '../../../shared/runs/webhookResume';
-import { checkResumeTarget, startAndWaitByWebhook } from '../../../shared/runs/webhookWait';
 import { techniqueLocator, uploadWorkspaceLocator, waitOptions } from '../common.descriptions';
+import { runBatch } from '../runBatch';
 import { CONCURRENCY_RANGE, DEFAULT_CONCURRENCY } from '../runOptions';
-import type { PreparedRun } from './techniqueRun';
-import { explainRefusal, prepareRun, techniqueRunRequest, techniqueRunStart } from './techniqueRun';
+import { spendingOptions } from '../spendingGuard';
+import { techniqueRuns } from './techniqueRun';
 
 const inputsSourceOptions = {
 	fields: {
@@ -223,6 +212,7 @@ const properties: INodeProperties[] = [
 					'A key that keeps FLORA from starting the same run twice within two hours. Leave empty: the node makes one for each item and reuses it when it has to retry.',
 			},
 			...waitOptions({ whenWaitingFor: true }),
+			...spendingOptions,
 		],
 	},
 ];
@@ -236,93 +226,5 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	const client = await FloraClient.create(this);
-	// After a webhook wait, n8n runs the node again on the items the last callback resumed it
-	// with: the runs have ended and are collected; nothing is started.
-	const waited = resumedWait(this, items);
-	if (waited) {
-		const output = await collectWaitedRuns(this, client, waited);
-		const techniqueId = waited.runs.find((ref) => ref)?.kind.fields.technique_id;
-		if (typeof techniqueId === 'string') await hintRunCost(this, client, techniqueId, output);
-		return output;
-	}
-	// Every item's parameters are checked before the first run is started (and paid for).
-	const prepared = items.map((_, itemIndex) => {
-		try {
-			return prepareRun(this, itemIndex);
-		} catch (error) {
-			if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, itemIndex);
-			return asNodeError(this.getNode(), error, itemIndex);
-		}
-	});
-	const first = prepared.find((item): item is PreparedRun => !(item instanceof Error));
-	if (first?.wait && first.waitMode === 'webhook') {
-		const resumeUrl = await checkResumeTarget(this, first.options.callbackUrl);
-		return await startAndWaitByWebhook(
-			this,
-			prepared,
-			async (item, itemIndex) => {
-				if (item instanceof NodeOperationError || item instanceof NodeApiError) throw item;
-				return await startItemRun(
-					this,
-					client,
-					techniqueRunRequest(item, itemIndex, resumeUrl),
-					techniqueRunStart(this, client, item, itemIndex, resumeUrl),
-				).catch(async (error: unknown) => {
-					throw await explainRefusal(client, item, error);
-				});
-			},
-			first.options,
-		);
-	}
-	const output = await mapItems(
-		this,
-		prepared,
-		async (item, itemIndex) => {
-			if (item instanceof NodeOperationError || item instanceof NodeApiError) throw item;
-			return await runItem(
-				this,
-				client,
-				techniqueRunRequest(item, itemIndex),
-				item.options,
-				techniqueRunStart(this, client, item, itemIndex),
-			).catch(async (error: unknown) => {
-				throw await explainRefusal(client, item, error);
-			});
-		},
-		first?.options.concurrency ?? DEFAULT_CONCURRENCY,
-	).catch((error: unknown) => {
-		throw namingOtherStartedRuns(this, error);
-	});
-	if (first) await hintRunCost(this, client, first.technique, output);
-	return output;
-}
-
-/** Tells the user in the output pane what the runs of this execution cost. */
-async function hintRunCost(
-	context: IExecuteFunctions,
-	client: FloraClient,
-	techniqueIdOrSlug: string,
-	output: INodeExecutionData[],
-) {
-	// A failed run's error item names its run inside `error`.
-	const runs = new Set(
-		output
-			.map((item) => item.json.run_id ?? (item.json.error as IDataObject | undefined)?.run_id)
-			.filter((runId) => typeof runId === 'string'),
-	);
-	if (runs.size === 0) return;
-	// A hint is a courtesy: a technique that could not be read (an item's error says why) gets none.
-	const technique = await getTechnique(client, techniqueIdOrSlug).catch(() => undefined);
-	if (!technique) return;
-	const charged = new Map<unknown, number>();
-	for (const item of output) {
-		if (typeof item.json.charged_cost === 'number')
-			charged.set(item.json.run_id, item.json.charged_cost);
-	}
-	const total = [...charged.values()].reduce((sum, cost) => sum + cost, 0);
-	context.addExecutionHints({
-		message: `"${technique.name}" costs $${technique.run_cost.toFixed(2)} a run. This execution started ${runs.size} run${runs.size === 1 ? '' : 's'}; FLORA charged $${total.toFixed(2)} for those that completed.`,
-		location: 'outputPane',
-	});
+	return await runBatch(this, items, techniqueRuns);
 }

@@ -8,21 +8,18 @@ import type { RunMode } from '../../../shared/flora/types';
 import type { ItemRunRequest, RunStart } from '../../../shared/runs/itemRun';
 import { techniqueRunKind } from '../../runKinds';
 import { readTechnique, readWorkspace } from '../parameters';
-import type { RunOptions } from '../runOptions';
+import type { PreparedItem, RunOperation } from '../runBatch';
 import { readRunOptions } from '../runOptions';
 import { resolveInputs } from './resolveInputs';
 import type { DraftInput } from './runInputs';
 import { readInputs } from './runInputs';
 
 /** An item's Technique → Run parameters, read and checked before any request. */
-export interface PreparedRun {
-	waitMode: 'poll' | 'webhook';
+export interface PreparedRun extends PreparedItem {
 	technique: string;
 	inputs: DraftInput[];
 	workspaceId?: string;
 	mode: RunMode;
-	wait: boolean;
-	options: RunOptions;
 }
 
 export function prepareRun(context: IExecuteFunctions, itemIndex: number): PreparedRun {
@@ -35,10 +32,8 @@ export function prepareRun(context: IExecuteFunctions, itemIndex: number): Prepa
 		mode,
 		wait: context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean,
 		// A stream is its own way to wait: Wait By applies to Async runs.
-		waitMode:
-			mode === 'async' && context.getNodeParameter('waitMode', itemIndex, 'poll') === 'webhook'
-				? 'webhook'
-				: 'poll',
+		waitByWebhook:
+			mode === 'async' && context.getNodeParameter('waitMode', itemIndex, 'poll') === 'webhook',
 		options: readRunOptions(context, itemIndex),
 	};
 }
@@ -124,3 +119,20 @@ export async function explainRefusal(
 	}`;
 	return error;
 }
+
+/** Technique → Run for the batch: prepared, started, priced and explained as above. */
+export const techniqueRuns: RunOperation<PreparedRun> = {
+	prepare: prepareRun,
+	request: techniqueRunRequest,
+	start: techniqueRunStart,
+	explain: explainRefusal,
+	async plan(client, item, itemIndex) {
+		const technique = await getTechnique(client, item.technique, itemIndex);
+		return { itemIndex, costUsd: technique.run_cost, label: `the technique "${technique.name}"` };
+	},
+	async costNote(client, output) {
+		if (typeof output.technique_id !== 'string') return undefined;
+		const technique = await getTechnique(client, output.technique_id);
+		return `"${technique.name}" costs $${technique.run_cost.toFixed(2)} a run.`;
+	},
+};
