@@ -136,15 +136,16 @@ describe("slot ids against the technique's schema (Define Below)", () => {
 		expect(error.description).toMatch(/Its inputs are: prompt \(text\)/);
 	});
 
-	test('a slot id given twice fails before any request', async () => {
+	test('a slot that takes one value, given twice, fails before the run request', async () => {
 		const error = await refused(
 			manual(
 				{ id: 'prompt', type: 'text', value: 'a' },
 				{ id: 'prompt', type: 'text', value: 'b' },
 			),
 		);
-		expect(error.message).toBe('Input "prompt" is given twice');
-		expect(flora.sim.requests).toHaveLength(0);
+		expect(error.message).toMatch(/^The input "[^"]+"( \(prompt\))? is given 2 times$/);
+		expect(error.description).toMatch(/takes one value/);
+		expect(flora.sim.requests.filter((request) => request.route === RUN_ROUTE)).toHaveLength(0);
 	});
 
 	test('a slot given the wrong type fails before the run request, naming the type it takes', async () => {

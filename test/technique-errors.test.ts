@@ -32,7 +32,7 @@ const errorTable: ErrorCase[] = [
 		code: 'input_validation_error',
 		status: 400,
 		message: /rejected the inputs/,
-		advice: /Check the technique's inputs/,
+		advice: /Check the node's inputs and parameters/,
 	},
 	{
 		code: 'invalid_json',
@@ -59,7 +59,7 @@ const errorTable: ErrorCase[] = [
 		advice: /Top up credits/,
 	},
 	{ code: 'forbidden', status: 403, message: /not allowed/, advice: /lacks permission/ },
-	{ code: 'not_found', status: 404, message: /could not find/, advice: /Check the technique/ },
+	{ code: 'not_found', status: 404, message: /could not find/, advice: /Check the ID the node was given/ },
 	{
 		code: 'idempotency_duplicate',
 		status: 409,

@@ -11,6 +11,11 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { router } from './actions/router';
 import { resumeOnRunCallback } from '../shared/runs/runCallback';
 import { listSearch, resourceMapping } from './methods';
+import * as action from './actions/action/Action.resource';
+import * as asset from './actions/asset/Asset.resource';
+import * as generation from './actions/generation/Generation.resource';
+import * as model from './actions/model/Model.resource';
+import * as project from './actions/project/Project.resource';
 import * as run from './actions/run/Run.resource';
 import * as technique from './actions/technique/Technique.resource';
 
@@ -19,7 +24,8 @@ import * as technique from './actions/technique/Technique.resource';
 // eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
 export class FloraTechnique implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'FLORA Technique',
+		// The type stays floraTechnique (saved workflows use it); the node now covers all of FLORA.
+		displayName: 'FLORA',
 		name: 'floraTechnique',
 		icon: { light: 'file:../../icons/flora.svg', dark: 'file:../../icons/flora.dark.svg' },
 		group: ['transform'],
@@ -27,10 +33,10 @@ export class FloraTechnique implements INodeType {
 		defaultVersion: 2,
 		// "Technique: Run", "Run: Wait": the resource, then the operation, as the panel labels them.
 		subtitle:
-			'={{ ({ technique: "Technique", run: "Run" }[$parameter["resource"]] || $parameter["resource"]) + ": " + ({ run: "Run", get: "Get", getMany: "Get Many", wait: "Wait" }[$parameter["operation"]] || $parameter["operation"]) }}',
+			'={{ ({ technique: "Technique", generation: "Generation", action: "Action", model: "Model", project: "Project", asset: "Asset", run: "Run" }[$parameter["resource"]] || $parameter["resource"]) + ": " + ({ run: "Run", generate: "Generate", create: "Create", upload: "Upload", get: "Get", getMany: "Get Many", wait: "Wait" }[$parameter["operation"]] || $parameter["operation"]) }}',
 		description:
-			'Run a FLORA technique (a reusable creative-AI pipeline for images, video, audio and text) and output its results',
-		defaults: { name: 'FLORA Technique' },
+			'Generate images, video, audio and text with FLORA: run techniques (reusable creative-AI pipelines), models and ready-made actions, and manage projects and assets',
+		defaults: { name: 'FLORA' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -53,12 +59,30 @@ export class FloraTechnique implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Technique', value: 'technique' },
-					{ name: 'Run', value: 'run' },
+					{
+						name: 'Technique',
+						value: 'technique',
+						description: 'A reusable pipeline made in FLORA',
+					},
+					{ name: 'Generation', value: 'generation', description: 'A prompt to one model' },
+					{
+						name: 'Action',
+						value: 'action',
+						description: 'A ready-made edit of images, video, audio or text',
+					},
+					{ name: 'Model', value: 'model', description: 'The models FLORA generates with' },
+					{ name: 'Project', value: 'project', description: 'Where the results of runs are kept' },
+					{ name: 'Asset', value: 'asset', description: 'A file in a workspace library' },
+					{ name: 'Run', value: 'run', description: 'A technique run already started' },
 				],
 				default: 'technique',
 			},
 			...technique.description,
+			...generation.description,
+			...action.description,
+			...model.description,
+			...project.description,
+			...asset.description,
 			...run.description,
 		],
 	};

@@ -2,13 +2,16 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ByteStream, FloraClient } from '../shared/flora/client';
-import type { RunInputType } from '../shared/flora/types';
+import type { Asset } from '../shared/flora/types';
 import { pollUntil } from '../shared/runs/poll';
 
 /** An image or video input given as `binary:<property>` instead of a URL. */
 export const BINARY_PREFIX = 'binary:';
 
-export const ACCEPTED_MIME_TYPES: Record<'imageUrl' | 'videoUrl', string[]> = {
+/** The kinds of file FLORA takes, by the input type that takes them. */
+export type MediaInputType = 'imageUrl' | 'videoUrl' | 'audioUrl' | 'documentUrl';
+
+export const ACCEPTED_MIME_TYPES: Record<MediaInputType, string[]> = {
 	imageUrl: [
 		'image/jpeg',
 		'image/png',
@@ -19,6 +22,8 @@ export const ACCEPTED_MIME_TYPES: Record<'imageUrl' | 'videoUrl', string[]> = {
 		'image/heif',
 	],
 	videoUrl: ['video/mp4', 'video/webm', 'video/quicktime'],
+	audioUrl: ['audio/mpeg', 'audio/wav', 'audio/x-wav', 'audio/wave', 'audio/ogg'],
+	documentUrl: ['application/pdf'],
 };
 
 const MULTIPART_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -31,14 +36,15 @@ export function binaryPropertyOf(value: string): string | undefined {
 /**
  * Checks a `binary:<property>` input before any request: the property exists on the item and
  * holds a file FLORA accepts for the slot (or for any media slot, while the slot's type is not
- * known yet).
+ * known yet: `slotTypes` lists those the file may be for).
  */
 export function checkBinaryInput(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	label: string,
 	property: string,
-	slotType: RunInputType | undefined,
+	slotType: MediaInputType | 'text' | undefined,
+	slotTypes: readonly MediaInputType[] = ['imageUrl', 'videoUrl'],
 ): IBinaryData {
 	const node = context.getNode();
 	if (slotType === 'text') {
@@ -61,9 +67,7 @@ export function checkBinaryInput(
 			},
 		);
 	}
-	const accepted = slotType
-		? ACCEPTED_MIME_TYPES[slotType]
-		: [...ACCEPTED_MIME_TYPES.imageUrl, ...ACCEPTED_MIME_TYPES.videoUrl];
+	const accepted = (slotType ? [slotType] : slotTypes).flatMap((type) => ACCEPTED_MIME_TYPES[type]);
 	const mimeType = (binary.mimeType ?? '').split(';')[0].trim().toLowerCase();
 	if (!accepted.includes(mimeType)) {
 		throw new NodeOperationError(
@@ -78,7 +82,7 @@ export function checkBinaryInput(
 	return binary;
 }
 
-interface AssetAnswer {
+interface AssetAnswer extends Partial<Asset> {
 	asset_id: string;
 	status: 'pending_upload' | 'ready' | 'failed';
 	url?: string | null;
@@ -87,11 +91,18 @@ interface AssetAnswer {
 	failure_message?: string | null;
 }
 
+/** What an asset is made from: a file of the item, or a public URL FLORA fetches. */
+export type AssetSource = { binary: IBinaryData } | { url: string; fileName?: string };
+
+/** Where an asset goes: its workspace, and a project of it when given. */
+export interface AssetTarget {
+	workspaceId: string;
+	projectId?: string;
+}
+
 /**
  * Uploads an item's binary file as a FLORA asset in the workspace and returns the asset's
- * URL once FLORA reports it ready. Files up to 4 MB go as one multipart request; larger ones
- * through a signed upload, streamed from n8n's binary store so the whole file is never held in
- * memory.
+ * URL once FLORA reports it ready (see uploadAsset).
  */
 export async function uploadBinary(
 	context: IExecuteFunctions,
@@ -100,60 +111,49 @@ export async function uploadBinary(
 	workspaceId: string,
 	itemIndex: number,
 ): Promise<string> {
-	const fileName = binary.fileName ?? `upload.${binary.fileExtension ?? 'bin'}`;
-	const contentType = binary.mimeType;
-	const size = await binarySize(context, binary);
+	const asset = await uploadAsset(context, client, { binary }, { workspaceId }, itemIndex);
+	return asset.url as string;
+}
+
+/**
+ * Makes a FLORA asset and waits until FLORA reports it ready. A file of the item up to 4 MB
+ * goes as one multipart request; a larger one through a signed upload, streamed from n8n's
+ * binary store so the whole file is never held in memory; a URL is fetched by FLORA.
+ */
+export async function uploadAsset(
+	context: IExecuteFunctions,
+	client: FloraClient,
+	source: AssetSource,
+	target: AssetTarget,
+	itemIndex: number,
+): Promise<AssetAnswer> {
+	const where = {
+		workspace_id: target.workspaceId,
+		...(target.projectId ? { project_id: target.projectId } : {}),
+	};
 	let asset: AssetAnswer;
-	if (size <= MULTIPART_LIMIT_BYTES) {
-		const bytes = await context.helpers.getBinaryDataBuffer(itemIndex, binary);
-		const form = multipart(
-			{ workspace_id: workspaceId, file_name: fileName, content_type: contentType },
-			'file',
-			fileName,
-			contentType,
-			bytes,
-		);
-		asset = (
-			await client.request<AssetAnswer>({
-				method: 'POST',
-				path: '/assets',
-				body: form.body,
-				headers: { 'Content-Type': form.contentType },
-				retry: 'safe',
-				itemIndex,
-			})
-		).body;
-	} else {
+	let fileName: string;
+	if ('url' in source) {
+		fileName =
+			source.fileName ?? decodeURIComponent(new URL(source.url).pathname.split('/').pop() ?? '');
 		asset = (
 			await client.request<AssetAnswer>({
 				method: 'POST',
 				path: '/assets',
 				body: {
-					source: 'signed-url',
-					workspace_id: workspaceId,
-					file_name: fileName,
-					content_type: contentType,
+					source: source.url,
+					...where,
+					...(source.fileName ? { file_name: source.fileName } : {}),
 				},
-				retry: 'never',
-				itemIndex,
-			})
-		).body;
-		await sendToUploadTarget(
-			context,
-			client,
-			asset,
-			binary,
-			{ fileName, contentType, size },
-			itemIndex,
-		);
-		asset = (
-			await client.request<AssetAnswer>({
-				method: 'POST',
-				path: `/assets/${encodeURIComponent(asset.asset_id)}/complete`,
+				// A second asset from a lost answer's retry costs nothing and holds the same file.
 				retry: 'safe',
 				itemIndex,
 			})
 		).body;
+	} else {
+		const { binary } = source;
+		fileName = binary.fileName ?? `upload.${binary.fileExtension ?? 'bin'}`;
+		asset = await sendFile(context, client, binary, fileName, where, itemIndex);
 	}
 	const startedAt = Date.now();
 	const { value: ready } = await pollUntil(
@@ -173,14 +173,75 @@ export async function uploadBinary(
 		itemIndex,
 	);
 	if (ready.status !== 'ready' || !ready.url) {
-		throw new NodeOperationError(client.node, `FLORA could not take the file "${fileName}"`, {
-			itemIndex,
-			description:
-				ready.failure_message ??
-				`The upload ended as "${ready.status}". Check the file and try again.`,
-		});
+		throw new NodeOperationError(
+			client.node,
+			`FLORA could not take the file "${fileName || ready.asset_id}"`,
+			{
+				itemIndex,
+				description:
+					ready.failure_message ??
+					`The upload of the asset ${ready.asset_id} ended as "${ready.status}". Check the file and try again.`,
+			},
+		);
 	}
-	return ready.url;
+	return ready;
+}
+
+async function sendFile(
+	context: IExecuteFunctions,
+	client: FloraClient,
+	binary: IBinaryData,
+	fileName: string,
+	where: Record<string, string>,
+	itemIndex: number,
+): Promise<AssetAnswer> {
+	const contentType = binary.mimeType;
+	const size = await binarySize(context, binary);
+	if (size <= MULTIPART_LIMIT_BYTES) {
+		const bytes = await context.helpers.getBinaryDataBuffer(itemIndex, binary);
+		const form = multipart(
+			{ ...where, file_name: fileName, content_type: contentType },
+			'file',
+			fileName,
+			contentType,
+			bytes,
+		);
+		return (
+			await client.request<AssetAnswer>({
+				method: 'POST',
+				path: '/assets',
+				body: form.body,
+				headers: { 'Content-Type': form.contentType },
+				retry: 'safe',
+				itemIndex,
+			})
+		).body;
+	}
+	const asset = (
+		await client.request<AssetAnswer>({
+			method: 'POST',
+			path: '/assets',
+			body: { source: 'signed-url', ...where, file_name: fileName, content_type: contentType },
+			retry: 'never',
+			itemIndex,
+		})
+	).body;
+	await sendToUploadTarget(
+		context,
+		client,
+		asset,
+		binary,
+		{ fileName, contentType, size },
+		itemIndex,
+	);
+	return (
+		await client.request<AssetAnswer>({
+			method: 'POST',
+			path: `/assets/${encodeURIComponent(asset.asset_id)}/complete`,
+			retry: 'safe',
+			itemIndex,
+		})
+	).body;
 }
 
 async function binarySize(context: IExecuteFunctions, binary: IBinaryData): Promise<number> {

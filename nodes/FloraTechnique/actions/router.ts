@@ -4,6 +4,11 @@ import { NodeOperationError } from 'n8n-workflow';
 import { FloraClient } from '../../shared/flora/client';
 import { mapItems } from '../../shared/items';
 import type { FloraType } from './node.type';
+import * as action from './action/Action.resource';
+import * as asset from './asset/Asset.resource';
+import * as generation from './generation/Generation.resource';
+import * as model from './model/Model.resource';
+import * as project from './project/Project.resource';
 import * as run from './run/Run.resource';
 import * as technique from './technique/Technique.resource';
 
@@ -21,7 +26,15 @@ interface ItemOperation {
 	): Promise<INodeExecutionData[]>;
 }
 
-const resources: Record<FloraType['resource'], Record<string, unknown>> = { technique, run };
+const resources: Record<FloraType['resource'], Record<string, unknown>> = {
+	technique,
+	generation,
+	action,
+	model,
+	project,
+	asset,
+	run,
+};
 
 function isOperation(candidate: unknown): candidate is BatchOperation | ItemOperation {
 	return (

@@ -34,6 +34,16 @@ export interface RunOperation<P extends PreparedItem> {
 		itemIndex: number,
 		callbackUrl?: string,
 	): (idempotencyKey: string) => Promise<RunStart>;
+	/**
+	 * Checks what needs FLORA's free reads (a model's parameter schema, say), for every item
+	 * before the first run starts; throws what is wrong, naming the field.
+	 */
+	check?(
+		context: IExecuteFunctions,
+		client: FloraClient,
+		item: P,
+		itemIndex: number,
+	): Promise<void>;
 	/** What the run will cost and how messages name it, before anything is paid for. */
 	plan(client: FloraClient, item: P, itemIndex: number): Promise<PlannedRun>;
 	/** An error FLORA gave at the start, said better where the operation knows more. */
@@ -71,6 +81,17 @@ export async function runBatch<P extends PreparedItem>(
 			return asNodeError(context.getNode(), error, itemIndex);
 		}
 	});
+	if (operation.check) {
+		for (const [itemIndex, item] of prepared.entries()) {
+			if (item instanceof Error) continue;
+			try {
+				await operation.check(context, client, item, itemIndex);
+			} catch (error) {
+				if (!context.continueOnFail()) throw asNodeError(context.getNode(), error, itemIndex);
+				prepared[itemIndex] = asNodeError(context.getNode(), error, itemIndex);
+			}
+		}
+	}
 	const ready = prepared
 		.map((item, itemIndex) => ({ item, itemIndex }))
 		.filter((entry): entry is { item: P; itemIndex: number } => !(entry.item instanceof Error));

@@ -1,7 +1,8 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import type { PageMeta, Technique } from '../../shared/flora/types';
+import { listActions, listModels } from '../../shared/flora/catalogue';
 import { FloraClient } from '../../shared/flora/client';
+import type { GenerationType, PageMeta, Project, Technique } from '../../shared/flora/types';
 
 const LIST_PAGE_SIZE = 25;
 
@@ -78,5 +79,97 @@ export async function searchWorkspaces(
 				name: `${workspace.name} (${workspace.role})`,
 				value: workspace.workspace_id,
 			})),
+	};
+}
+
+/** One page of a list FLORA gives whole (models, actions): the token is the next offset. */
+function pageOf<T>(
+	entries: T[],
+	paginationToken: string | undefined,
+	toResult: (entry: T) => INodeListSearchResult['results'][number],
+): INodeListSearchResult {
+	const offset = Number(paginationToken ?? 0) || 0;
+	const next = offset + LIST_PAGE_SIZE;
+	return {
+		results: entries.slice(offset, next).map(toResult),
+		paginationToken: next < entries.length ? String(next) : undefined,
+	};
+}
+
+function matches(filter: string | undefined, ...texts: string[]): boolean {
+	const words = (filter ?? '')
+		.toLowerCase()
+		.split(/\s+/)
+		.filter((word) => word !== '');
+	const haystack = texts.join(' ').toLowerCase();
+	return words.every((word) => haystack.includes(word));
+}
+
+/** The models of the chosen type of generation, with who makes them and what they take. */
+export async function searchModels(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const type = this.getCurrentNodeParameter('generationType') as GenerationType | undefined;
+	const client = await FloraClient.create(this);
+	const models = (await listModels(client, type)).filter((model) =>
+		matches(filter, model.model_id, model.name, model.provider),
+	);
+	return pageOf(models, paginationToken, (model) => ({
+		name: `${model.name}${model.beta ? ' (beta)' : ''}`,
+		value: model.model_id,
+		description: `${model.provider} · about ${model.estimated_credits} credits and ${model.estimated_seconds} s a run${
+			model.capabilities.length ? ` · ${model.capabilities.join(', ')}` : ''
+		}`,
+	}));
+}
+
+/** The actions FLORA offers, with their cost per run and what they do. */
+export async function searchActions(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const client = await FloraClient.create(this);
+	const actions = (await listActions(client)).filter((action) =>
+		matches(filter, action.action_id, action.name, action.description),
+	);
+	return pageOf(actions, paginationToken, (action) => ({
+		name: action.name,
+		value: action.action_id,
+		description: `$${action.charged_cost.toFixed(2)} a run · ${action.inputs.map((port) => port.type).join(' + ') || 'nothing'} → ${action.outputs.map((port) => port.type).join(' + ') || 'nothing'} · ${action.description}`,
+	}));
+}
+
+/** The projects of the chosen workspace, most recently active first. */
+export async function searchProjects(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const workspace = this.getCurrentNodeParameter('workspace', { extractValue: true }) as
+		| string
+		| undefined;
+	const workspaceId = String(workspace ?? '').trim();
+	if (!/^ws_\S+$/.test(workspaceId)) return { results: [] };
+	const client = await FloraClient.create(this);
+	const response = await client.request<{ projects: Project[]; meta?: PageMeta }>({
+		method: 'GET',
+		path: '/projects',
+		qs: {
+			workspace_id: workspaceId,
+			limit: LIST_PAGE_SIZE,
+			...(filter ? { query: filter } : {}),
+			...(paginationToken ? { cursor: paginationToken } : {}),
+		},
+		retry: 'safe',
+	});
+	return {
+		results: response.body.projects.map((project) => ({
+			name: project.name,
+			value: project.project_id,
+		})),
+		paginationToken: response.body.meta?.next_cursor ?? undefined,
 	};
 }

@@ -4,9 +4,12 @@ import type {
 	ResourceMapperFields,
 } from 'n8n-workflow';
 
-import type { Slot } from '../../shared/flora/types';
-import { getTechnique } from '../../shared/flora/techniques';
+import { getAction, listModels } from '../../shared/flora/catalogue';
 import { FloraClient } from '../../shared/flora/client';
+import { getTechnique } from '../../shared/flora/techniques';
+import type { GenerationType, Slot } from '../../shared/flora/types';
+import { actionFields } from '../actions/action/actionFields';
+import { modelParamFields } from '../actions/generation/modelParams';
 
 const SLOT_KINDS: Record<string, string> = {
 	text: 'text',
@@ -23,9 +26,11 @@ const SLOT_KINDS: Record<string, string> = {
  */
 function slotLabel(slot: Slot): string {
 	const kind = SLOT_KINDS[slot.type] ?? slot.type;
-	const hints = [
-		slot.type === 'imageUrl' || slot.type === 'videoUrl' ? `${kind} URL or binary:data` : kind,
-	];
+	const media = slot.type === 'imageUrl' || slot.type === 'videoUrl';
+	const takes = media ? [`${kind} URL`, 'binary:data'] : [kind];
+	if (slot.accepts_element) takes.push('el_…');
+	const hints = [takes.length > 2 ? `${takes[0]}, ${takes[1]} or ${takes[2]}` : takes.join(' or ')];
+	if (slot.allow_multiple) hints.push('several: one per line');
 	if (slot.specified_aspect_ratio) hints.push(slot.specified_aspect_ratio);
 	if (slot.specified_duration) hints.push(`${slot.specified_duration} s`);
 	return `${slot.name} (${hints.join(', ')})`;
@@ -53,5 +58,47 @@ export async function getTechniqueInputFields(
 			type: 'string',
 		})),
 		emptyFieldsNotice: 'This technique takes no inputs',
+	};
+}
+
+function locatorValue(context: ILoadOptionsFunctions, name: string): string {
+	const locator = context.getNodeParameter(name, undefined, { extractValue: true }) as
+		| INodeParameterResourceLocator
+		| string;
+	return String(typeof locator === 'string' ? locator : (locator?.value ?? '')).trim();
+}
+
+/** One field per parameter of the chosen model: required ones marked, options as dropdowns. */
+export async function getModelParamFields(
+	this: ILoadOptionsFunctions,
+): Promise<ResourceMapperFields> {
+	const modelId = locatorValue(this, 'model');
+	if (modelId === '') {
+		return {
+			fields: [],
+			emptyFieldsNotice:
+				'Choose a model to set its parameters; without one, FLORA picks a model and its defaults',
+		};
+	}
+	const type = this.getNodeParameter('generationType', undefined) as GenerationType;
+	const client = await FloraClient.create(this);
+	const model = (await listModels(client, type)).find(
+		(candidate) => candidate.model_id === modelId,
+	);
+	if (!model)
+		return { fields: [], emptyFieldsNotice: `FLORA offers no ${type} model "${modelId}"` };
+	return { fields: modelParamFields(model), emptyFieldsNotice: 'This model takes no parameters' };
+}
+
+/** One field per input of the chosen action, then one per parameter. */
+export async function getActionInputFields(
+	this: ILoadOptionsFunctions,
+): Promise<ResourceMapperFields> {
+	const actionId = locatorValue(this, 'action');
+	if (actionId === '') return { fields: [], emptyFieldsNotice: 'Choose an action first' };
+	const client = await FloraClient.create(this);
+	return {
+		fields: actionFields(await getAction(client, actionId)),
+		emptyFieldsNotice: 'This action takes no inputs',
 	};
 }

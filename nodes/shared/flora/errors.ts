@@ -38,7 +38,7 @@ export const FLORA_ERRORS: Record<string, ErrorEntry> = {
 		description: (f) =>
 			f.fields.length > 0
 				? `Fix these fields and run again:\n${listFields(f)}`
-				: `FLORA said: ${f.message}. Check the technique's inputs and run again.`,
+				: `FLORA said: ${f.message}. Check the node's inputs and parameters and run again.`,
 	},
 	invalid_json: {
 		message: 'FLORA could not read the request the node sent',
@@ -58,17 +58,17 @@ export const FLORA_ERRORS: Record<string, ErrorEntry> = {
 	insufficient_credits: {
 		message: 'Not enough FLORA credits to start this run',
 		description: () =>
-			'The workspace balance is below the cost of this technique. Top up credits in FLORA (Settings → Billing) and run again. Nothing was charged.',
+			'The workspace balance is below the cost of this run. Top up credits in FLORA (Settings → Billing) and run again. Nothing was charged.',
 	},
 	forbidden: {
 		message: 'This FLORA API key is not allowed to do this',
 		description: () =>
-			'The key is valid but lacks permission: its role may be read-only, or the technique may be archived or belong to another workspace. Ask a workspace owner for access or pick another technique.',
+			'The key is valid but lacks permission: its role may be read-only, or what the node uses (a technique, a project, a workspace) may be archived or belong to another workspace. Ask a workspace owner for access, or pick another one.',
 	},
 	not_found: {
 		message: 'FLORA could not find what the node asked for',
 		description: () =>
-			'Check the technique (ID, slug or URL) or the run ID. It may have been deleted, or it belongs to a workspace this API key cannot see.',
+			'Check the ID the node was given (of a technique, model, action, project, asset or run). It may have been deleted, or it belongs to a workspace this API key cannot see.',
 	},
 	idempotency_duplicate: {
 		message: 'FLORA already started a run with this idempotency key',

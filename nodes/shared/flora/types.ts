@@ -10,6 +10,10 @@ export interface Slot {
 	type: SlotType;
 	description?: string;
 	optional?: boolean;
+	/** Several values may be given for the slot (repeated inputs with its id). */
+	allow_multiple?: boolean;
+	/** The slot also takes an element ID (`el_…`) as its value. */
+	accepts_element?: boolean;
 	specified_aspect_ratio?: string;
 	specified_duration?: number;
 }
@@ -108,6 +112,8 @@ export interface ActionPort {
 	name: string;
 	type: 'image' | 'video' | 'text' | 'audio';
 	multiple?: true | { min?: number; max?: number };
+	/** FLORA 1.6.0's word for a port that takes several values. */
+	dynamic?: boolean;
 	optional?: boolean;
 }
 
@@ -119,6 +125,7 @@ export interface ActionParam {
 	available_values?: Array<{ label: string; value: string; description?: string }>;
 	min_number_value?: number;
 	max_number_value?: number;
+	number_step?: number;
 	info_tooltip?: string;
 }
 
@@ -139,4 +146,21 @@ export interface Project {
 	created_at: number;
 	last_modified: number | null;
 	origin: string | null;
+}
+
+export type AssetStatus = 'pending_upload' | 'ready' | 'failed';
+
+/** A file in a workspace's library (GET /assets/{assetId}). */
+export interface Asset extends IDataObject {
+	asset_id: string;
+	status: AssetStatus;
+	url: string | null;
+	content_type?: string;
+	name?: string | null;
+	size_bytes?: number | null;
+	width?: number | null;
+	height?: number | null;
+	workspace_id?: string | null;
+	project_id?: string | null;
+	failure_message?: string | null;
 }

@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { FloraClient } from '../../../shared/flora/client';
-import type { RunInput, RunInputType, Technique } from '../../../shared/flora/types';
+import type { RunInput, RunInputType, Slot, Technique } from '../../../shared/flora/types';
 import { RUN_INPUT_TYPES } from '../../../shared/flora/types';
 import { checkBinaryInput, uploadBinary } from '../../uploads';
 import type { DraftInput } from './runInputs';
@@ -27,7 +27,7 @@ export async function resolveInputs(
 	itemIndex: number,
 ): Promise<RunInput[]> {
 	const slotList = technique.inputs.map((slot) => `${slot.id} (${slot.type})`).join(', ');
-	const typed = drafts.map((draft) => {
+	const typed = drafts.flatMap((draft) => {
 		const slot = technique.inputs.find((candidate) => candidate.id === draft.id);
 		if (!slot) {
 			throw new NodeOperationError(
@@ -42,6 +42,7 @@ export async function resolveInputs(
 				},
 			);
 		}
+		const label = slotLabel(slot);
 		if (draft.type !== undefined) {
 			if (draft.type !== slot.type) {
 				throw new NodeOperationError(
@@ -50,7 +51,7 @@ export async function resolveInputs(
 					{ itemIndex, description: `Set the type of input "${slot.id}" to ${slot.type}.` },
 				);
 			}
-			return { ...draft, label: slotLabel(slot) };
+			return [checkElement(client, { ...draft, label }, slot, itemIndex)];
 		}
 		if (!RUN_INPUT_TYPES.includes(slot.type as RunInputType)) {
 			throw new NodeOperationError(
@@ -61,12 +62,18 @@ export async function resolveInputs(
 				},
 			);
 		}
-		return checkValue(
-			context,
-			{ ...draft, label: slotLabel(slot), type: slot.type as RunInputType },
-			itemIndex,
+		const type = slot.type as RunInputType;
+		const values = draft.entries && slot.allow_multiple ? draft.entries : [draft.value];
+		return values.map((value) =>
+			checkElement(
+				client,
+				checkValue(context, { id: draft.id, label, type, value }, itemIndex),
+				slot,
+				itemIndex,
+			),
 		);
 	});
+	checkRepeats(client, technique, typed, itemIndex);
 	const missing = technique.inputs.filter(
 		(slot) => !slot.optional && !typed.some((input) => input.id === slot.id),
 	);
@@ -104,4 +111,42 @@ export async function resolveInputs(
 		resolved.push({ id: input.id, type, value: url });
 	}
 	return resolved;
+}
+
+/** An element ID is taken only by a slot that accepts elements. */
+function checkElement(
+	client: FloraClient,
+	input: DraftInput,
+	slot: Slot,
+	itemIndex: number,
+): DraftInput {
+	if (!input.element || slot.accepts_element) return input;
+	throw new NodeOperationError(
+		client.node,
+		`The input ${input.label} takes a URL, not the element "${input.value.slice(0, 60)}"`,
+		{
+			itemIndex,
+			description: `Only slots that accept elements take an element ID (el_…). Give a public URL of the ${slot.type === 'videoUrl' ? 'video' : 'image'}, or binary:data for a file of the item.`,
+		},
+	);
+}
+
+/** Each slot takes one value, but a slot that allows several takes one input per value. */
+function checkRepeats(
+	client: FloraClient,
+	technique: Technique,
+	inputs: DraftInput[],
+	itemIndex: number,
+) {
+	const counts = new Map<string, number>();
+	for (const input of inputs) counts.set(input.id, (counts.get(input.id) ?? 0) + 1);
+	for (const [id, count] of counts) {
+		const slot = technique.inputs.find((candidate) => candidate.id === id);
+		if (count === 1 || slot?.allow_multiple) continue;
+		const label = slot ? slotLabel(slot) : `"${id}"`;
+		throw new NodeOperationError(client.node, `The input ${label} is given ${count} times`, {
+			itemIndex,
+			description: `The slot "${id}" of the technique "${technique.name}" takes one value. Remove the others; only slots that allow several values take more than one.`,
+		});
+	}
 }

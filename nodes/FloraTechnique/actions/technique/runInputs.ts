@@ -82,6 +82,28 @@ export function inputText(
 }
 
 /**
+ * The values of an input that may take several: a list gives one value per entry, text one per
+ * line, trimmed. An input that takes one value gets its text as it is. Empty values are left out.
+ */
+export function inputValues(
+	context: IExecuteFunctions,
+	value: unknown,
+	label: string,
+	itemIndex: number,
+	several: boolean,
+): string[] {
+	if (value === undefined || value === null) return [];
+	if (!several) {
+		const text = inputText(context, value, label, itemIndex);
+		return text === '' ? [] : [text];
+	}
+	const entries = Array.isArray(value)
+		? value.map((entry) => inputText(context, entry, label, itemIndex))
+		: inputText(context, value, label, itemIndex).split(/\r?\n/);
+	return entries.map((entry) => entry.trim()).filter((entry) => entry !== '');
+}
+
+/**
  * An input as the user gave it. Its type is known for manual and JSON inputs; for inputs from
  * the technique's schema it comes from the technique once it has been read. A value
  * `binary:<property>` names a file of the item to upload.
@@ -92,7 +114,17 @@ export interface DraftInput {
 	type?: RunInputType;
 	value: string;
 	binaryProperty?: string;
+	/** An element ID (`el_…`) given as the value: only a slot that accepts elements takes it. */
+	element?: boolean;
+	/**
+	 * A field's list or lines, when it has several: a slot that takes several values gets one
+	 * input per entry; any other slot gets `value` whole.
+	 */
+	entries?: string[];
 }
+
+/** An element of a FLORA canvas, given by its ID instead of a URL. */
+export const ELEMENT_ID = /^el_\S+$/;
 
 /** The run inputs, from the technique's fields, the fixed collection or JSON, checked before any request. */
 export function readInputs(context: IExecuteFunctions, itemIndex: number): DraftInput[] {
@@ -134,19 +166,8 @@ export function readInputs(context: IExecuteFunctions, itemIndex: number): Draft
 				'Add an input under "Inputs" with the slot ID of the technique, its type and a value.',
 		});
 	}
+	// A slot given twice is checked against the technique: a slot that takes several may be.
 	const inputs = entries.map((entry, position) => checkInput(context, entry, position, itemIndex));
-	const first = new Map<string, number>();
-	inputs.forEach((input, position) => {
-		const earlier = first.get(input.id);
-		if (earlier === undefined) {
-			first.set(input.id, position);
-			return;
-		}
-		throw new NodeOperationError(node, `Input "${input.id}" is given twice`, {
-			itemIndex,
-			description: `Inputs ${earlier + 1} and ${position + 1} both fill the slot "${input.id}"; each slot of the technique takes one value. Remove one of them.`,
-		});
-	});
 	return inputs;
 }
 
@@ -224,6 +245,7 @@ export function checkValue(
 	const { type, value } = input;
 	if (type === 'text') return input;
 	const trimmed = value.trim();
+	if (ELEMENT_ID.test(trimmed)) return { ...input, value: trimmed, element: true };
 	const binaryProperty = binaryPropertyOf(trimmed);
 	if (binaryProperty !== undefined) {
 		checkBinaryInput(context, itemIndex, input.label, binaryProperty, type);
@@ -259,7 +281,11 @@ function readSchemaInputs(context: IExecuteFunctions, itemIndex: number): DraftI
 			raw === undefined || raw === null
 				? ''
 				: inputText(context, raw, `The input ${label}`, itemIndex);
-		if (value.trim() === '') {
+		const several = Array.isArray(raw) || /\n/.test(value);
+		const entries = several
+			? inputValues(context, raw, `The input ${label}`, itemIndex, true)
+			: undefined;
+		if (value.trim() === '' || entries?.length === 0) {
 			if (field.required) {
 				throw new NodeOperationError(context.getNode(), `The input ${label} is required`, {
 					itemIndex,
@@ -268,7 +294,12 @@ function readSchemaInputs(context: IExecuteFunctions, itemIndex: number): DraftI
 			}
 			continue;
 		}
-		inputs.push(checkValue(context, { id: field.id, label, value }, itemIndex));
+		// Several entries are checked one by one once the slot is known to take several.
+		inputs.push(
+			entries
+				? { id: field.id, label, value, entries }
+				: checkValue(context, { id: field.id, label, value }, itemIndex),
+		);
 	}
 	if (inputs.length === 0) {
 		throw new NodeOperationError(context.getNode(), 'The technique needs at least one input', {

@@ -1,0 +1,82 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { runBatch } from '../runBatch';
+import { runStartOptions, waitChoice } from '../runProperties';
+import { projectLocator, workspaceLocator } from '../workspaceProject';
+import { actionRuns } from './actionRun';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Action',
+		name: 'action',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description:
+			"The FLORA action to run: a ready-made edit such as resizing a video or stitching clips, at the action's fixed cost",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select an action…',
+				typeOptions: { searchListMethod: 'searchActions', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. resize-video',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^[a-z0-9][a-z0-9-]*$',
+							errorMessage: 'An action ID is a slug such as resize-video',
+						},
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Action Inputs',
+		name: 'actionFields',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		description:
+			"The action's inputs, then its parameters. A media input takes a public URL, or binary:data for a file of the item; one that takes several takes one per line.",
+		typeOptions: {
+			loadOptionsDependsOn: ['action.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getActionInputFields',
+				mode: 'add',
+				fieldWords: { singular: 'field', plural: 'fields' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: false,
+				noFieldsError: 'Choose an action to set its inputs',
+			},
+		},
+	},
+	workspaceLocator,
+	projectLocator,
+	// FLORA calls no URL back when an action run ends: the node polls it.
+	...waitChoice({ stream: false, webhook: false }),
+	runStartOptions({ callback: false }),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['action'], operation: ['run'] } },
+	properties,
+);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	return await runBatch(this, items, actionRuns);
+}
