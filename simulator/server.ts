@@ -238,7 +238,7 @@ export class Simulator implements FloraSimulator {
 		if (!r) return undefined;
 		this.lifecycle.advance(r);
 		// eslint-disable-next-line @typescript-eslint/no-unused-vars
-		const { task, technique, ...record } = r;
+		const { task, cost, title, outputSlots, ...record } = r;
 		return {
 			...record,
 			inputs: record.inputs.map((i) => ({ ...i })),

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
-import type { CatalogueTechnique } from './catalogue';
+import type { SlotType } from './catalogue';
 import type { Chaos } from './chaos';
 import { Scheduler, SimClock, type Task } from './clock';
 import { FaultInjector } from './faults';
@@ -25,9 +25,24 @@ import type {
 	WebhookDeliveryRecord,
 } from './types';
 
+/** An output a run fills when it completes. */
+export interface OutputSlot {
+	id: string;
+	name: string;
+	type: SlotType;
+	specified_duration?: number;
+	/** A text output's text (or a document's), when the kind of run sets it at create. */
+	text?: string;
+}
+
 export interface RunState extends RunRecord {
 	task?: Task;
-	technique: CatalogueTechnique;
+	/** What the run costs when it completes, in USD. */
+	cost: number;
+	/** The name its outputs carry: the technique's, model's or action's. */
+	title: string;
+	/** The outputs it fills when it completes, in order. */
+	outputSlots: OutputSlot[];
 }
 
 export interface AssetState {

@@ -133,11 +133,22 @@ export interface RunOutputRecord {
 	durationSeconds?: number;
 }
 
+/** What started a run: a technique run create, POST /generate or POST /runs/action. */
+export type RunType = 'technique' | 'generation' | 'action';
+
 /** The simulator's internal record of a run. Identity fields use the API's names; the rest is camelCase. */
 export interface RunRecord {
 	run_id: string;
-	technique_id: string;
-	technique_name: string;
+	run_type: RunType;
+	/** Technique runs: the technique. */
+	technique_id?: string;
+	technique_name?: string;
+	/** Generation runs: the model endpoint id. */
+	model_id?: string;
+	/** Action runs: the action id. */
+	action_id?: string;
+	/** Generation and action runs: the params as sent. */
+	params?: Record<string, unknown>;
 	workspace_id: string;
 	project_id: string;
 	mode: 'async' | 'stream';
