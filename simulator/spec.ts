@@ -42,6 +42,9 @@ export const ROUTE_KEYS = [
 	'GET /assets/{assetId}',
 	'POST /assets/{assetId}/complete',
 	'GET /runs/{runId}',
+	'GET /projects',
+	'POST /projects',
+	'GET /projects/{projectId}',
 ] as const;
 export type RouteKey = (typeof ROUTE_KEYS)[number];
 

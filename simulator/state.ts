@@ -12,6 +12,7 @@ import type { Chaos } from './chaos';
 import { Scheduler, SimClock, type Task } from './clock';
 import { FaultInjector } from './faults';
 import { Idempotency } from './idempotency';
+import { seedProjects, type ProjectState } from './projects';
 import { Contract } from './spec';
 import type {
 	ChaosLogEntry,
@@ -83,6 +84,8 @@ export class SimState {
 	readonly scheduler: Scheduler;
 	readonly runs = new Map<string, RunState>();
 	readonly assets = new Map<string, AssetState>();
+	/** Projects by id: the seeds, then those made with POST /projects. */
+	projects: Map<string, ProjectState> = seedProjects();
 	readonly idempotency: Idempotency;
 	readonly faults: FaultInjector;
 	chaos: Chaos | null = null;
@@ -127,6 +130,7 @@ export class SimState {
 		this.runs.clear();
 		for (const a of this.assets.values()) if (a.filePath) rmSync(a.filePath, { force: true });
 		this.assets.clear();
+		this.projects = seedProjects();
 		this.idempotency.clear();
 		this.faults.clear();
 		this.chaos = null;

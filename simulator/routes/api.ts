@@ -8,6 +8,7 @@ import type { ParsedBody } from '../requestBody';
 import type { RunLifecycle } from '../runLifecycle';
 import type { SimState } from '../state';
 import { AssetRoutes } from './assets';
+import { ProjectRoutes } from './projects';
 import { RunRoutes } from './runs';
 import { listTechniques, techniqueOr404 } from './techniques';
 import { listWorkspaces } from './workspaces';
@@ -15,6 +16,7 @@ import { listWorkspaces } from './workspaces';
 export class ApiRoutes {
 	private readonly runs: RunRoutes;
 	private readonly assets: AssetRoutes;
+	private readonly projects: ProjectRoutes;
 
 	/** `ownerKeys`: the API keys with the owner role. */
 	constructor(
@@ -24,6 +26,7 @@ export class ApiRoutes {
 	) {
 		this.runs = new RunRoutes(s, lifecycle);
 		this.assets = new AssetRoutes(s);
+		this.projects = new ProjectRoutes(s);
 	}
 
 	dispatch(
@@ -72,6 +75,12 @@ export class ApiRoutes {
 				return json(200, this.assets.assetJson(this.assets.asset(params.assetId)));
 			case 'POST /assets/{assetId}/complete':
 				return this.assets.complete(params.assetId, req);
+			case 'GET /projects':
+				return json(200, this.projects.list(query));
+			case 'POST /projects':
+				return this.projects.create(req, body, auth.key);
+			case 'GET /projects/{projectId}':
+				return json(200, this.projects.get(params.projectId));
 		}
 		throw new ApiError(404, 'not_found', 'Not found.');
 	}

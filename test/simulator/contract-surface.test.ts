@@ -1,0 +1,126 @@
+/**
+ * Contract test, part 2: the routes beyond the technique runs (projects, models and
+ * generations, actions, the asset list and upload retry). Drives each operation through every
+ * status it can reach and validates each answer against flora-openapi.json as contract.test.ts
+ * does, checks conforming requests leave contractViolations empty and broken ones are recorded,
+ * and that every route answers a 429 fault in the error envelope.
+ */
+import { ROUTE_KEYS, VIEWER_API_KEY, startSimulator, type Simulator } from '../../simulator';
+import { contractChecker, type ContractChecker } from './contractCheck';
+import { api } from './helpers';
+
+let sim: Simulator;
+let c: ContractChecker;
+
+beforeAll(async () => {
+	sim = await startSimulator({ timeScale: 200, allowInsecureCallbacks: true });
+	c = contractChecker(sim);
+});
+afterAll(() => sim.close());
+
+const STUDIO = 'ws_sim_studio';
+/** Every route this file covers, with the statuses it must reach. */
+const EXPECTED: Record<string, number[]> = {
+	'GET /projects': [200, 400, 401, 404, 429],
+	'POST /projects': [201, 400, 401, 403, 404, 409, 422, 429],
+	'GET /projects/{projectId}': [200, 400, 401, 404, 429],
+};
+
+test('the projects routes answer what the contract says', async () => {
+	const owner = api(sim);
+	const { check } = c;
+	const list = check(
+		await owner.get('/projects', { params: { workspace_id: STUDIO, limit: 1 } }),
+		200,
+	);
+	check(
+		await owner.get('/projects', {
+			params: { workspace_id: STUDIO, limit: 1, cursor: list.meta.next_cursor, query: '' },
+		}),
+		200,
+	);
+	check(await owner.get('/projects'), 400, 'input_validation_error');
+	check(await owner.get('/projects', { params: { workspace_id: 'ws_nope' } }), 404, 'not_found');
+	check(
+		await api(sim, null).get('/projects', { params: { workspace_id: STUDIO } }),
+		401,
+		'unauthorized',
+	);
+	const headers = { 'Idempotency-Key': 'contract-project' };
+	const made = check(
+		await owner.post('/projects', { workspace_id: STUDIO, name: 'Contract' }, { headers }),
+		201,
+	);
+	check(
+		await owner.post('/projects', { workspace_id: STUDIO, name: 'Contract' }, { headers }),
+		409,
+		'idempotency_duplicate',
+	);
+	check(
+		await owner.post('/projects', { workspace_id: STUDIO, name: 'Other' }, { headers }),
+		422,
+		'idempotency_conflict',
+	);
+	check(await owner.post('/projects', { workspace_id: STUDIO }), 400, 'input_validation_error');
+	check(await owner.post('/projects', { workspace_id: 'ws_nope', name: 'x' }), 404, 'not_found');
+	check(
+		await api(sim, VIEWER_API_KEY).post('/projects', { workspace_id: STUDIO, name: 'x' }),
+		403,
+		'forbidden',
+	);
+	check(
+		await api(sim, 'sk_live_revoked').post('/projects', { workspace_id: STUDIO, name: 'x' }),
+		401,
+		'invalid_api_key',
+	);
+	check(await owner.get(`/projects/${made.project_id}`), 200);
+	check(await owner.get('/projects/prj_missing'), 404, 'not_found');
+	check(await owner.get('/projects/missing'), 400, 'input_validation_error');
+	check(await api(sim, null).get('/projects/prj_missing'), 401, 'unauthorized');
+	expect(c.failures).toEqual([]);
+});
+
+test('conforming requests to these routes leave contractViolations empty; broken ones are recorded', async () => {
+	const owner = api(sim);
+	sim.contractViolations.length = 0;
+	await owner.get('/projects', { params: { workspace_id: STUDIO, query: 'spring', limit: 5 } });
+	await owner.post('/projects', { workspace_id: STUDIO, name: 'Fine' });
+	await owner.get('/projects/prj_sim_default');
+	expect(sim.contractViolations).toEqual([]);
+	await owner.get('/projects', { params: { sort: 'name' } });
+	await owner.post('/projects', { workspace_id: STUDIO, name: '', color: 'red' });
+	expect(sim.contractViolations).toHaveLength(2);
+	expect(sim.contractViolations[0]).toMatch(
+		/GET \/projects .*query parameters: .*required property 'workspace_id'.*additional properties \(sort\)/,
+	);
+	expect(sim.contractViolations[1]).toMatch(
+		/POST \/projects .*body: .*additional properties \(color\).*\/name must NOT have fewer than 1/,
+	);
+});
+
+test('every route of this file answers an injected 429 in the error envelope, with its retry-after', async () => {
+	const owner = api(sim);
+	for (const route of Object.keys(EXPECTED)) {
+		expect(ROUTE_KEYS as readonly string[]).toContain(route);
+		sim.injectFault({
+			route,
+			kind: 'status',
+			status: 429,
+			code: 'rate_limited',
+			headers: { 'retry-after': '3' },
+		});
+		const [method, template] = route.split(' ');
+		const url = template
+			.replace('{projectId}', 'prj_sim_default')
+			.replace('{actionId}', 'resize-video')
+			.replace('{assetId}', 'asset_x');
+		const r = method === 'GET' ? await owner.get(url) : await owner.post(url, {});
+		c.check(r, 429, 'rate_limited');
+		expect(r.headers['retry-after']).toBe('3');
+	}
+	expect(c.failures).toEqual([]);
+});
+
+test('every route of this file reached every status it should', () => {
+	expect(c.reachedOf(Object.keys(EXPECTED))).toEqual(EXPECTED);
+});
