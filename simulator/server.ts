@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 import { DEFAULT_API_KEY } from './auth';
-import { TECHNIQUES, findTechnique, type CatalogueTechnique } from './catalogue';
+import { TECHNIQUES, findTechnique } from './catalogue';
 import { Chaos } from './chaos';
 import { handleControl } from './control';
 import { rid } from './encoding';
@@ -19,7 +19,8 @@ import { MediaHost } from './mediaHost';
 import { readBody } from './requestBody';
 import { ApiRoutes } from './routes/api';
 import { RunLifecycle } from './runLifecycle';
-import { matchRoute, type Contract } from './spec';
+import { runTargetKey } from './runTargets';
+import { RUN_CREATE_ROUTES, matchRoute, type Contract } from './spec';
 import { SimState } from './state';
 import type {
 	ChaosLogEntry,
@@ -167,25 +168,19 @@ export class Simulator implements FloraSimulator {
 				: new Chaos(spec, (r) => r === MEDIA_ROUTE || Boolean(this.contract.operation(r)));
 	}
 
-	private techniqueOrThrow(idOrSlug: string): CatalogueTechnique {
-		const t = findTechnique(idOrSlug);
-		if (!t) throw new Error(`unknown technique "${idOrSlug}"`);
-		return t;
-	}
-
 	setRunDuration(technique: string, seconds: number): void {
-		this.s.durations.set(this.techniqueOrThrow(technique).technique_id, seconds);
+		this.s.durations.set(runTargetKey(technique), seconds);
 	}
 
 	scriptNextRun(technique: string, script: RunScript): void {
-		const id = this.techniqueOrThrow(technique).technique_id;
+		const id = runTargetKey(technique);
 		const q = this.s.scripts.get(id) ?? [];
 		q.push({ ...script });
 		this.s.scripts.set(id, q);
 	}
 
 	setOutputBytes(technique: string, bytes: number | null): void {
-		const id = this.techniqueOrThrow(technique).technique_id;
+		const id = runTargetKey(technique);
 		if (bytes === null) this.s.outputBytes.delete(id);
 		else this.s.outputBytes.set(id, bytes);
 	}
@@ -380,7 +375,7 @@ export class Simulator implements FloraSimulator {
 		const runId =
 			reply.kind === 'stream'
 				? reply.runId
-				: routeKey === CREATE_RUN && reply.status < 300
+				: RUN_CREATE_ROUTES.includes(routeKey ?? '') && reply.status < 300
 					? (reply.body as { run_id?: string }).run_id
 					: undefined;
 		if (await faults.afterHandling(req, runId)) return;

@@ -45,8 +45,17 @@ export const ROUTE_KEYS = [
 	'GET /projects',
 	'POST /projects',
 	'GET /projects/{projectId}',
+	'GET /models',
+	'POST /generate',
+	'GET /generations',
 ] as const;
 export type RouteKey = (typeof ROUTE_KEYS)[number];
+
+/** The routes that create a run (each answers its run_id). */
+export const RUN_CREATE_ROUTES: readonly string[] = [
+	'POST /techniques/{techniqueId}/runs',
+	'POST /generate',
+];
 
 export const ROUTES: RouteDef[] = ROUTE_KEYS.map((key) => {
 	const [method, template] = key.split(' ');

@@ -8,6 +8,8 @@ import type { ParsedBody } from '../requestBody';
 import type { RunLifecycle } from '../runLifecycle';
 import type { SimState } from '../state';
 import { AssetRoutes } from './assets';
+import { GenerationRoutes } from './generations';
+import { listModels } from './models';
 import { ProjectRoutes } from './projects';
 import { RunRoutes } from './runs';
 import { listTechniques, techniqueOr404 } from './techniques';
@@ -17,6 +19,7 @@ export class ApiRoutes {
 	private readonly runs: RunRoutes;
 	private readonly assets: AssetRoutes;
 	private readonly projects: ProjectRoutes;
+	private readonly generations: GenerationRoutes;
 
 	/** `ownerKeys`: the API keys with the owner role. */
 	constructor(
@@ -27,6 +30,7 @@ export class ApiRoutes {
 		this.runs = new RunRoutes(s, lifecycle);
 		this.assets = new AssetRoutes(s);
 		this.projects = new ProjectRoutes(s);
+		this.generations = new GenerationRoutes(s, lifecycle, this.runs);
 	}
 
 	dispatch(
@@ -81,6 +85,12 @@ export class ApiRoutes {
 				return this.projects.create(req, body, auth.key);
 			case 'GET /projects/{projectId}':
 				return json(200, this.projects.get(params.projectId));
+			case 'GET /models':
+				return json(200, listModels(query));
+			case 'POST /generate':
+				return this.generations.create(req, body, auth.key);
+			case 'GET /generations':
+				return json(200, this.generations.list(query));
 		}
 		throw new ApiError(404, 'not_found', 'Not found.');
 	}

@@ -3,16 +3,10 @@
  * technique's input slots: every problem is reported, each naming its field.
  */
 import type { CatalogueTechnique } from '../catalogue';
-import {
-	ApiError,
-	isHttpUrl,
-	isLoopbackHost,
-	isPrivateHost,
-	validationError,
-	type FieldError,
-} from '../http';
+import { ApiError, isHttpUrl, validationError, type FieldError } from '../http';
 import type { ParsedBody } from '../requestBody';
 import type { RunRequest } from '../runLifecycle';
+import { callbackUrlProblem } from './bodyChecks';
 
 export function validateRunBody(
 	t: CatalogueTechnique,
@@ -112,18 +106,8 @@ export function validateRunBody(
 	else if (b.mode !== 'async' && b.mode !== 'stream')
 		fields.push({ field: 'mode', message: 'must be "async" or "stream"' });
 	if (b.callback_url !== undefined) {
-		const u = typeof b.callback_url === 'string' ? isHttpUrl(b.callback_url) : null;
-		if (!u) fields.push({ field: 'callback_url', message: 'must be an https URL' });
-		else {
-			const loopbackOk = allowInsecureCallbacks && isLoopbackHost(u.hostname);
-			if (!loopbackOk && u.protocol !== 'https:')
-				fields.push({ field: 'callback_url', message: 'must use https' });
-			else if (!loopbackOk && isPrivateHost(u.hostname))
-				fields.push({
-					field: 'callback_url',
-					message: 'must not point to a private or internal host',
-				});
-		}
+		const problem = callbackUrlProblem(b.callback_url, allowInsecureCallbacks);
+		if (problem) fields.push({ field: 'callback_url', message: problem });
 	}
 	if (
 		b.idempotency_key !== undefined &&

@@ -24,7 +24,20 @@ const EXPECTED: Record<string, number[]> = {
 	'GET /projects': [200, 400, 401, 404, 429],
 	'POST /projects': [201, 400, 401, 403, 404, 409, 422, 429],
 	'GET /projects/{projectId}': [200, 400, 401, 404, 429],
+	'GET /models': [200, 400, 401, 429],
+	'POST /generate': [201, 400, 401, 402, 403, 404, 409, 422, 429, 500],
+	'GET /generations': [200, 400, 401, 404, 429],
 };
+const WHERE = { workspace_id: STUDIO, project_id: 'prj_sim_default' };
+
+/** Poll a run by id until it ends, checking every answer. */
+async function untilEnded(runId: string) {
+	for (;;) {
+		const r = c.check(await api(sim).get(`/runs/${runId}`), 200);
+		if (r.status === 'completed' || r.status === 'failed') return r;
+		await new Promise((res) => setTimeout(res, 20));
+	}
+}
 
 test('the projects routes answer what the contract says', async () => {
 	const owner = api(sim);
@@ -80,21 +93,107 @@ test('the projects routes answer what the contract says', async () => {
 	expect(c.failures).toEqual([]);
 });
 
+test('the models and generations routes answer what the contract says', async () => {
+	const owner = api(sim);
+	const { check } = c;
+	check(await owner.get('/models'), 200);
+	check(await owner.get('/models', { params: { type: 'video' } }), 200);
+	check(await owner.get('/models', { params: { type: 'music' } }), 400, 'input_validation_error');
+	check(await api(sim, null).get('/models'), 401, 'unauthorized');
+
+	const headers = { 'Idempotency-Key': 'contract-generate' };
+	const image = { ...WHERE, type: 'image', prompt: 'a mug', params: { num_images: 2 } };
+	const started = check(await owner.post('/generate', image, { headers }), 201);
+	check(await owner.post('/generate', image, { headers }), 409, 'idempotency_duplicate');
+	check(
+		await owner.post('/generate', { ...image, prompt: 'a cup' }, { headers }),
+		422,
+		'idempotency_conflict',
+	);
+	const text = check(
+		await owner.post('/generate', { ...WHERE, type: 'text', prompt: 'hi #duration:1' }),
+		201,
+	);
+	const failed = check(
+		await owner.post('/generate', {
+			...WHERE,
+			type: 'audio',
+			prompt: 'x #fail:model_timeout #duration:1',
+		}),
+		201,
+	);
+	check(
+		await owner.post('/generate', {
+			...WHERE,
+			type: 'image',
+			prompt: 'x',
+			params: { num_images: 9 },
+		}),
+		400,
+		'input_validation_error',
+	);
+	check(
+		await owner.post('/generate', { ...WHERE, type: 'image', prompt: 'x', project_id: 'prj_nope' }),
+		404,
+		'not_found',
+	);
+	check(await api(sim, VIEWER_API_KEY).post('/generate', image), 403, 'forbidden');
+	check(await api(sim, null).post('/generate', image), 401, 'unauthorized');
+	sim.setCredits(0.001);
+	check(await owner.post('/generate', image), 402, 'insufficient_credits');
+	sim.setCredits(1000);
+	sim.injectFault({ route: 'POST /generate', kind: 'status', status: 500, code: 'unknown_error' });
+	check(await owner.post('/generate', image), 500, 'unknown_error');
+	for (const run of [started, text, failed]) await untilEnded(run.run_id);
+
+	const page = check(await owner.get('/generations', { params: { limit: 2 } }), 200);
+	check(
+		await owner.get('/generations', { params: { limit: 2, cursor: page.meta.next_cursor } }),
+		200,
+	);
+	check(await owner.get('/generations', { params: { ...WHERE, status: 'failed' } }), 200);
+	check(
+		await owner.get('/generations', { params: { status: 'done' } }),
+		400,
+		'input_validation_error',
+	);
+	check(await owner.get('/generations', { params: { workspace_id: 'ws_nope' } }), 404, 'not_found');
+	check(await api(sim, 'sk_live_revoked').get('/generations'), 401, 'invalid_api_key');
+	expect(c.failures).toEqual([]);
+});
+
 test('conforming requests to these routes leave contractViolations empty; broken ones are recorded', async () => {
 	const owner = api(sim);
 	sim.contractViolations.length = 0;
 	await owner.get('/projects', { params: { workspace_id: STUDIO, query: 'spring', limit: 5 } });
 	await owner.post('/projects', { workspace_id: STUDIO, name: 'Fine' });
 	await owner.get('/projects/prj_sim_default');
+	await owner.get('/models', { params: { type: 'image' } });
+	const gen = await owner.post(
+		'/generate',
+		{ ...WHERE, type: 'image', prompt: 'x', model: 't2i-aurora-2-fast', params: { seed: 3 } },
+		{ headers: { 'Idempotency-Key': 'conforming' } },
+	);
+	expect(gen.status).toBe(201);
+	await owner.get(`/runs/${gen.data.run_id}`);
+	await owner.get('/generations', { params: { ...WHERE, status: 'pending', limit: 10 } });
 	expect(sim.contractViolations).toEqual([]);
 	await owner.get('/projects', { params: { sort: 'name' } });
 	await owner.post('/projects', { workspace_id: STUDIO, name: '', color: 'red' });
-	expect(sim.contractViolations).toHaveLength(2);
+	await owner.post('/generate', { ...WHERE, type: 'image', prompt: 'x', seed: 3 });
+	await owner.get('/generations', { params: { project_id: 'project-1' } });
+	expect(sim.contractViolations).toHaveLength(4);
 	expect(sim.contractViolations[0]).toMatch(
 		/GET \/projects .*query parameters: .*required property 'workspace_id'.*additional properties \(sort\)/,
 	);
 	expect(sim.contractViolations[1]).toMatch(
 		/POST \/projects .*body: .*additional properties \(color\).*\/name must NOT have fewer than 1/,
+	);
+	expect(sim.contractViolations[2]).toMatch(
+		/POST \/generate .*body: .*additional properties \(seed\)/,
+	);
+	expect(sim.contractViolations[3]).toMatch(
+		/GET \/generations .*query parameters: \/project_id must match pattern/,
 	);
 });
 
