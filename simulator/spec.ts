@@ -48,6 +48,9 @@ export const ROUTE_KEYS = [
 	'GET /models',
 	'POST /generate',
 	'GET /generations',
+	'GET /actions',
+	'GET /actions/{actionId}',
+	'POST /runs/action',
 ] as const;
 export type RouteKey = (typeof ROUTE_KEYS)[number];
 
@@ -55,6 +58,7 @@ export type RouteKey = (typeof ROUTE_KEYS)[number];
 export const RUN_CREATE_ROUTES: readonly string[] = [
 	'POST /techniques/{techniqueId}/runs',
 	'POST /generate',
+	'POST /runs/action',
 ];
 
 export const ROUTES: RouteDef[] = ROUTE_KEYS.map((key) => {

@@ -226,9 +226,9 @@ export interface FloraSimulator {
 	setChaos(spec: ChaosSpec | null): void;
 	/** Every chaos fault applied, in order (cleared by reset(), not by setChaos). */
 	readonly chaosLog: ChaosLogEntry[];
-	/** Simulated seconds of the next runs of a technique (id or slug) or model (model_id). */
+	/** Simulated seconds of the next runs of a technique (id or slug), model or action (their ids). */
 	setRunDuration(technique: string, seconds: number): void;
-	/** The outcome of the next run of a technique (id or slug) or model (model_id); queued. */
+	/** The outcome of the next run of a technique (id or slug), model or action (their ids); queued. */
 	scriptNextRun(technique: string, script: RunScript): void;
 	/** Pad media outputs of new runs of this technique to `bytes` (null: back to natural size). */
 	setOutputBytes(technique: string, bytes: number | null): void;

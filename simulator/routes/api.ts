@@ -7,6 +7,7 @@ import { ApiError, json, type Reply } from '../http';
 import type { ParsedBody } from '../requestBody';
 import type { RunLifecycle } from '../runLifecycle';
 import type { SimState } from '../state';
+import { ActionRoutes, getAction, listActions } from './actions';
 import { AssetRoutes } from './assets';
 import { GenerationRoutes } from './generations';
 import { listModels } from './models';
@@ -20,6 +21,7 @@ export class ApiRoutes {
 	private readonly assets: AssetRoutes;
 	private readonly projects: ProjectRoutes;
 	private readonly generations: GenerationRoutes;
+	private readonly actions: ActionRoutes;
 
 	/** `ownerKeys`: the API keys with the owner role. */
 	constructor(
@@ -31,6 +33,7 @@ export class ApiRoutes {
 		this.assets = new AssetRoutes(s);
 		this.projects = new ProjectRoutes(s);
 		this.generations = new GenerationRoutes(s, lifecycle, this.runs);
+		this.actions = new ActionRoutes(s, lifecycle);
 	}
 
 	dispatch(
@@ -91,6 +94,12 @@ export class ApiRoutes {
 				return this.generations.create(req, body, auth.key);
 			case 'GET /generations':
 				return json(200, this.generations.list(query));
+			case 'GET /actions':
+				return json(200, listActions());
+			case 'GET /actions/{actionId}':
+				return json(200, getAction(params.actionId));
+			case 'POST /runs/action':
+				return this.actions.run(req, body, auth.key);
 		}
 		throw new ApiError(404, 'not_found', 'Not found.');
 	}

@@ -27,7 +27,11 @@ const EXPECTED: Record<string, number[]> = {
 	'GET /models': [200, 400, 401, 429],
 	'POST /generate': [201, 400, 401, 402, 403, 404, 409, 422, 429, 500],
 	'GET /generations': [200, 400, 401, 404, 429],
+	'GET /actions': [200, 401, 429],
+	'GET /actions/{actionId}': [200, 400, 401, 404, 429],
+	'POST /runs/action': [201, 400, 401, 402, 403, 404, 409, 422, 429, 503],
 };
+const VIDEO = { type: 'video', url: 'https://cdn.example.com/clip.mp4' };
 const WHERE = { workspace_id: STUDIO, project_id: 'prj_sim_default' };
 
 /** Poll a run by id until it ends, checking every answer. */
@@ -162,6 +166,67 @@ test('the models and generations routes answer what the contract says', async ()
 	expect(c.failures).toEqual([]);
 });
 
+test('the actions routes answer what the contract says', async () => {
+	const owner = api(sim);
+	const { check } = c;
+	check(await owner.get('/actions'), 200);
+	check(await api(sim, null).get('/actions'), 401, 'unauthorized');
+	check(await owner.get('/actions/stitch-videos'), 200);
+	check(await owner.get('/actions/rotate-image'), 400, 'input_validation_error');
+	check(await owner.get('/actions/reverse-video'), 404, 'not_found');
+	check(await api(sim, 'sk_live_revoked').get('/actions/stitch-videos'), 401, 'invalid_api_key');
+
+	const headers = { 'Idempotency-Key': 'contract-action' };
+	const body = {
+		...WHERE,
+		action_id: 'resize-video',
+		inputs: [VIDEO],
+		params: { resolution: '480' },
+	};
+	const started = check(await owner.post('/runs/action', body, { headers }), 201);
+	check(await owner.post('/runs/action', body, { headers }), 409, 'idempotency_duplicate');
+	check(
+		await owner.post('/runs/action', { ...body, params: {} }, { headers }),
+		422,
+		'idempotency_conflict',
+	);
+	const text = check(
+		await owner.post('/runs/action', {
+			...WHERE,
+			action_id: 'concat-text-browser',
+			inputs: [
+				{ type: 'text', text: 'a' },
+				{ type: 'text', text: 'b #duration:1' },
+			],
+		}),
+		201,
+	);
+	const failed = check(
+		await owner.post('/runs/action', {
+			...WHERE,
+			action_id: 'concat-text-browser',
+			inputs: [{ type: 'text', text: '#fail:provider_error #duration:1' }],
+		}),
+		201,
+	);
+	check(await owner.post('/runs/action', { ...body, inputs: [] }), 400, 'input_validation_error');
+	check(await owner.post('/runs/action', { ...body, action_id: 'split-video' }), 404, 'not_found');
+	check(await api(sim, VIEWER_API_KEY).post('/runs/action', body), 403, 'forbidden');
+	check(await api(sim, null).post('/runs/action', body), 401, 'unauthorized');
+	sim.setCredits(0.001);
+	check(await owner.post('/runs/action', body), 402, 'insufficient_credits');
+	sim.setCredits(1000);
+	sim.injectFault({
+		route: 'POST /runs/action',
+		kind: 'status',
+		status: 503,
+		code: 'service_unavailable',
+	});
+	check(await owner.post('/runs/action', body), 503, 'service_unavailable');
+	for (const run of [started, text, failed]) await untilEnded(run.run_id);
+	expect(c.failures).toEqual([]);
+});
+
 test('conforming requests to these routes leave contractViolations empty; broken ones are recorded', async () => {
 	const owner = api(sim);
 	sim.contractViolations.length = 0;
@@ -177,12 +242,36 @@ test('conforming requests to these routes leave contractViolations empty; broken
 	expect(gen.status).toBe(201);
 	await owner.get(`/runs/${gen.data.run_id}`);
 	await owner.get('/generations', { params: { ...WHERE, status: 'pending', limit: 10 } });
+	await owner.get('/actions');
+	await owner.get('/actions/merge-audio-into-video');
+	const act = await owner.post(
+		'/runs/action',
+		{
+			...WHERE,
+			action_id: 'merge-audio-into-video',
+			inputs: [
+				{ ...VIDEO, name: 'video' },
+				{ type: 'audio', url: 'https://cdn.example.com/a.mp3' },
+			],
+			params: { duration: 'shortest' },
+		},
+		{ headers: { 'Idempotency-Key': 'conforming-action' } },
+	);
+	expect(act.status).toBe(201);
+	await owner.get(`/runs/${act.data.run_id}`);
 	expect(sim.contractViolations).toEqual([]);
 	await owner.get('/projects', { params: { sort: 'name' } });
 	await owner.post('/projects', { workspace_id: STUDIO, name: '', color: 'red' });
 	await owner.post('/generate', { ...WHERE, type: 'image', prompt: 'x', seed: 3 });
 	await owner.get('/generations', { params: { project_id: 'project-1' } });
-	expect(sim.contractViolations).toHaveLength(4);
+	await owner.get('/actions/concat-text');
+	await owner.post('/runs/action', {
+		...WHERE,
+		action_id: 'resize-video',
+		inputs: [VIDEO],
+		callback_url: 'https://hooks.example.com/x',
+	});
+	expect(sim.contractViolations).toHaveLength(6);
 	expect(sim.contractViolations[0]).toMatch(
 		/GET \/projects .*query parameters: .*required property 'workspace_id'.*additional properties \(sort\)/,
 	);
@@ -194,6 +283,12 @@ test('conforming requests to these routes leave contractViolations empty; broken
 	);
 	expect(sim.contractViolations[3]).toMatch(
 		/GET \/generations .*query parameters: \/project_id must match pattern/,
+	);
+	expect(sim.contractViolations[4]).toMatch(
+		/GET \/actions\/\{actionId\} .*path parameters: \/actionId must be equal to one of the allowed values/,
+	);
+	expect(sim.contractViolations[5]).toMatch(
+		/POST \/runs\/action .*body: .*additional properties \(callback_url\)/,
 	);
 });
 

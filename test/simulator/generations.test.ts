@@ -367,7 +367,9 @@ test('scriptNextRun, setRunDuration and setOutputBytes take a model id', async (
 	const second = await done(b.run_id);
 	const mp3 = await axios.get(second.outputs[0].url, { responseType: 'arraybuffer' });
 	expect(mp3.data.byteLength).toBe(50_000);
-	expect(() => sim.setRunDuration('no-such-model', 1)).toThrow(/unknown technique or model/);
+	expect(() => sim.setRunDuration('no-such-model', 1)).toThrow(
+		/unknown technique, model or action/,
+	);
 });
 
 test('GET /generations lists generation runs newest first, filtered by workspace, project and status, paged by cursor', async () => {
