@@ -22,6 +22,7 @@ import { RunLifecycle } from './runLifecycle';
 import { runTargetKey } from './runTargets';
 import { RUN_CREATE_ROUTES, matchRoute, type Contract } from './spec';
 import { SimState } from './state';
+import { stateReport } from './stateReport';
 import type {
 	ChaosLogEntry,
 	ChaosSpec,
@@ -247,35 +248,7 @@ export class Simulator implements FloraSimulator {
 	}
 
 	state(): Record<string, unknown> {
-		const byRoute: Record<string, number> = {};
-		for (const r of this.requests) {
-			const k = r.route ?? 'unmatched';
-			byRoute[k] = (byRoute[k] ?? 0) + 1;
-		}
-		return {
-			baseUrl: this.baseUrl,
-			mediaOrigin: this.mediaOrigin,
-			timeScale: this.s.timeScale,
-			streamFormat: this.s.streamFormat,
-			credits: this.credits,
-			allowInsecureCallbacks: this.s.allowInsecure,
-			counters: {
-				requests: this.requests.length,
-				byRoute,
-				runsCreated: this.s.runs.size,
-				webhookDeliveries: this.webhookDeliveries.length,
-				uploads: this.uploads.length,
-				mediaRequests: this.mediaRequests.length,
-				mediaRequestsWithAuthorization: this.mediaRequests.filter((m) => m.hadAuthorization).length,
-			},
-			pendingFaults: this.s.faults.pending(),
-			chaos: this.s.chaos?.spec ?? null,
-			chaosLog: this.chaosLog,
-			runs: this.listRuns(),
-			webhookDeliveries: this.webhookDeliveries,
-			contractViolations: this.contractViolations,
-			uploads: this.uploads,
-		};
+		return stateReport(this, this.s);
 	}
 
 	// -------------------------------------------------------------- the API host
