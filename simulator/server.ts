@@ -186,6 +186,17 @@ export class Simulator implements FloraSimulator {
 		else this.s.outputBytes.set(id, bytes);
 	}
 
+	expireUpload(assetId: string, failureMessage?: string): void {
+		const a = this.s.assets.get(assetId);
+		if (!a || a.uploaded_via !== 'signed_url' || a.status !== 'pending_upload')
+			throw new Error(`no pending signed upload "${assetId}"`);
+		a.expires_at = new Date(Date.now() - 1000).toISOString();
+		if (failureMessage !== undefined) {
+			a.status = 'failed';
+			a.failure_message = failureMessage;
+		}
+	}
+
 	setCredits(usd: number): void {
 		this.s.balance = usd;
 	}

@@ -51,6 +51,8 @@ export const ROUTE_KEYS = [
 	'GET /actions',
 	'GET /actions/{actionId}',
 	'POST /runs/action',
+	'GET /assets',
+	'POST /assets/{assetId}/retry',
 ] as const;
 export type RouteKey = (typeof ROUTE_KEYS)[number];
 

@@ -67,6 +67,8 @@ export interface AssetState {
 	source?: string;
 	readyAtSim?: number;
 	uploadToken: string;
+	/** Order of creation (1, 2, …). */
+	seq: number;
 }
 
 export class SimState {

@@ -232,6 +232,11 @@ export interface FloraSimulator {
 	scriptNextRun(technique: string, script: RunScript): void;
 	/** Pad media outputs of new runs of this technique to `bytes` (null: back to natural size). */
 	setOutputBytes(technique: string, bytes: number | null): void;
+	/**
+	 * Expire a pending signed upload's reservation now (as FLORA does after an hour); with a
+	 * message, the upload also fails with it. Either way POST /assets/{assetId}/retry can renew it.
+	 */
+	expireUpload(assetId: string, failureMessage?: string): void;
 	setCredits(usd: number): void;
 	/** Current balance in USD. */
 	readonly credits: number;

@@ -8,6 +8,7 @@ import type { ParsedBody } from '../requestBody';
 import type { RunLifecycle } from '../runLifecycle';
 import type { SimState } from '../state';
 import { ActionRoutes, getAction, listActions } from './actions';
+import { AssetListRoutes } from './assetList';
 import { AssetRoutes } from './assets';
 import { GenerationRoutes } from './generations';
 import { listModels } from './models';
@@ -22,6 +23,7 @@ export class ApiRoutes {
 	private readonly projects: ProjectRoutes;
 	private readonly generations: GenerationRoutes;
 	private readonly actions: ActionRoutes;
+	private readonly assetList: AssetListRoutes;
 
 	/** `ownerKeys`: the API keys with the owner role. */
 	constructor(
@@ -34,6 +36,7 @@ export class ApiRoutes {
 		this.projects = new ProjectRoutes(s);
 		this.generations = new GenerationRoutes(s, lifecycle, this.runs);
 		this.actions = new ActionRoutes(s, lifecycle);
+		this.assetList = new AssetListRoutes(s, this.assets);
 	}
 
 	dispatch(
@@ -100,6 +103,10 @@ export class ApiRoutes {
 				return json(200, getAction(params.actionId));
 			case 'POST /runs/action':
 				return this.actions.run(req, body, auth.key);
+			case 'GET /assets':
+				return json(200, this.assetList.list(query));
+			case 'POST /assets/{assetId}/retry':
+				return this.assetList.retry(params.assetId, req);
 		}
 		throw new ApiError(404, 'not_found', 'Not found.');
 	}

@@ -30,6 +30,8 @@ const EXPECTED: Record<string, number[]> = {
 	'GET /actions': [200, 401, 429],
 	'GET /actions/{actionId}': [200, 400, 401, 404, 429],
 	'POST /runs/action': [201, 400, 401, 402, 403, 404, 409, 422, 429, 503],
+	'GET /assets': [200, 400, 401, 404, 429],
+	'POST /assets/{assetId}/retry': [200, 400, 401, 403, 404, 409, 422, 429],
 };
 const VIDEO = { type: 'video', url: 'https://cdn.example.com/clip.mp4' };
 const WHERE = { workspace_id: STUDIO, project_id: 'prj_sim_default' };
@@ -227,6 +229,54 @@ test('the actions routes answer what the contract says', async () => {
 	expect(c.failures).toEqual([]);
 });
 
+test('the asset list and the upload retry answer what the contract says', async () => {
+	const owner = api(sim);
+	const { check } = c;
+	const reserve = (file_name: string) =>
+		owner.post('/assets', {
+			source: 'signed-url',
+			workspace_id: STUDIO,
+			file_name,
+			content_type: 'image/png',
+		});
+	const a = (await reserve('a.png')).data;
+	const b = (await reserve('b.png')).data;
+	await reserve('c.png');
+	const page = check(await owner.get('/assets', { params: { limit: 2 } }), 200);
+	check(await owner.get('/assets', { params: { limit: 2, cursor: page.meta.next_cursor } }), 200);
+	check(
+		await owner.get('/assets', {
+			params: { workspace_id: STUDIO, project_id: 'prj_sim_default', query: 'a' },
+		}),
+		200,
+	);
+	check(await owner.get('/assets', { params: { project_id: 'x' } }), 400, 'input_validation_error');
+	check(await owner.get('/assets', { params: { workspace_id: 'ws_nope' } }), 404, 'not_found');
+	check(await api(sim, null).get('/assets'), 401, 'unauthorized');
+
+	check(await owner.post(`/assets/${a.asset_id}/retry`), 409, 'conflict');
+	sim.expireUpload(a.asset_id);
+	sim.expireUpload(b.asset_id, 'failed on purpose');
+	const headers = { 'Idempotency-Key': 'contract-retry' };
+	check(await owner.post(`/assets/${a.asset_id}/retry`, undefined, { headers }), 200);
+	check(
+		await owner.post(`/assets/${a.asset_id}/retry`, undefined, { headers }),
+		409,
+		'idempotency_duplicate',
+	);
+	check(
+		await owner.post(`/assets/${b.asset_id}/retry`, undefined, { headers }),
+		422,
+		'idempotency_conflict',
+	);
+	check(await owner.post(`/assets/${b.asset_id}/retry`), 200);
+	check(await owner.post('/assets/nope/retry'), 400, 'input_validation_error');
+	check(await owner.post('/assets/asset_missing/retry'), 404, 'not_found');
+	check(await api(sim, VIEWER_API_KEY).post(`/assets/${a.asset_id}/retry`), 403, 'forbidden');
+	check(await api(sim, null).post(`/assets/${a.asset_id}/retry`), 401, 'unauthorized');
+	expect(c.failures).toEqual([]);
+});
+
 test('conforming requests to these routes leave contractViolations empty; broken ones are recorded', async () => {
 	const owner = api(sim);
 	sim.contractViolations.length = 0;
@@ -259,6 +309,16 @@ test('conforming requests to these routes leave contractViolations empty; broken
 	);
 	expect(act.status).toBe(201);
 	await owner.get(`/runs/${act.data.run_id}`);
+	await owner.get('/assets', { params: { workspace_id: STUDIO, query: 'png', limit: 3 } });
+	const asset = await owner.post('/assets', {
+		source: 'signed-url',
+		workspace_id: STUDIO,
+		content_type: 'image/png',
+	});
+	sim.expireUpload(asset.data.asset_id);
+	await owner.post(`/assets/${asset.data.asset_id}/retry`, undefined, {
+		headers: { 'Idempotency-Key': 'k' },
+	});
 	expect(sim.contractViolations).toEqual([]);
 	await owner.get('/projects', { params: { sort: 'name' } });
 	await owner.post('/projects', { workspace_id: STUDIO, name: '', color: 'red' });
@@ -271,7 +331,9 @@ test('conforming requests to these routes leave contractViolations empty; broken
 		inputs: [VIDEO],
 		callback_url: 'https://hooks.example.com/x',
 	});
-	expect(sim.contractViolations).toHaveLength(6);
+	await owner.get('/assets', { params: { project_id: 'default' } });
+	await owner.post('/assets/upload-1/retry');
+	expect(sim.contractViolations).toHaveLength(8);
 	expect(sim.contractViolations[0]).toMatch(
 		/GET \/projects .*query parameters: .*required property 'workspace_id'.*additional properties \(sort\)/,
 	);
@@ -289,6 +351,12 @@ test('conforming requests to these routes leave contractViolations empty; broken
 	);
 	expect(sim.contractViolations[5]).toMatch(
 		/POST \/runs\/action .*body: .*additional properties \(callback_url\)/,
+	);
+	expect(sim.contractViolations[6]).toMatch(
+		/GET \/assets .*query parameters: \/project_id must match pattern/,
+	);
+	expect(sim.contractViolations[7]).toMatch(
+		/POST \/assets\/\{assetId\}\/retry .*path parameters: \/assetId must match pattern/,
 	);
 });
 
