@@ -46,11 +46,19 @@ export class RunRoutes {
 			technique: t.technique_id,
 			body: b,
 		});
-		if (this.s.balance < t.run_cost) {
+		// A slot with allow_multiple runs the technique once per value (see runBody.ts).
+		const times = Math.max(
+			1,
+			...t.inputs
+				.filter((slot) => slot.allow_multiple)
+				.map((slot) => v.inputs.filter((i) => i.id === slot.id).length),
+		);
+		const cost = Math.round(t.run_cost * times * 1e6) / 1e6;
+		if (this.s.balance < cost) {
 			throw new ApiError(
 				402,
 				'insufficient_credits',
-				`This run costs $${t.run_cost.toFixed(2)} but the workspace balance is $${Math.max(0, this.s.balance).toFixed(2)}.`,
+				`This run costs $${cost.toFixed(2)} but the workspace balance is $${Math.max(0, this.s.balance).toFixed(2)}.`,
 			);
 		}
 		remember?.();
@@ -60,9 +68,14 @@ export class RunRoutes {
 				run_type: 'technique',
 				key: t.technique_id,
 				title: t.name,
-				cost: t.run_cost,
+				cost,
 				defaultDurationSeconds: t.durationSeconds,
-				outputSlots: t.outputs.map((slot) => ({ ...slot })),
+				outputSlots: Array.from({ length: times }, (_, k) =>
+					t.outputs.map((slot) => ({
+						...slot,
+						...(times > 1 ? { name: `${slot.name} ${k + 1}` } : {}),
+					})),
+				).flat(),
 				workspace_id: DEFAULT_WORKSPACE_ID,
 				project_id: DEFAULT_PROJECT_ID,
 				technique_id: t.technique_id,
