@@ -28,13 +28,18 @@ export interface ContractChecker {
 	reachedOf(routes: readonly string[]): Record<string, number[]>;
 }
 
-export function contractChecker(sim: Simulator): ContractChecker {
-	const contract = sim.contract;
-	const errSchema: Json = JSON.parse(JSON.stringify(contract.spec.components.schemas.Error));
+/** The Error envelope with the code enum extended by the documented extension codes. */
+export function extendedErrorValidator(sim: Simulator) {
+	const errSchema: Json = JSON.parse(JSON.stringify(sim.contract.spec.components.schemas.Error));
 	errSchema.properties.error.properties.code.enum.push(...DOCUMENTED_EXTENSION_CODES);
 	const ajv = new Ajv2020({ strict: false, allErrors: true });
 	addFormats(ajv);
-	const extendedError = ajv.compile(errSchema);
+	return ajv.compile(errSchema);
+}
+
+export function contractChecker(sim: Simulator): ContractChecker {
+	const contract = sim.contract;
+	const extendedError = extendedErrorValidator(sim);
 	const reached = new Map<string, Set<number>>();
 	const failures: string[] = [];
 
