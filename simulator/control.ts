@@ -101,6 +101,15 @@ export async function handleControl(
 				});
 			}
 		}
+		const expire = /^\/_simulator\/assets\/([^/]+)\/expire\/?$/.exec(url.pathname);
+		if (method === 'POST' && expire) {
+			const message = body.failureMessage;
+			sim.expireUpload(
+				decodeURIComponent(expire[1]),
+				message === undefined ? undefined : String(message),
+			);
+			return send(res, 200, { ok: true });
+		}
 		if (method === 'GET' && url.pathname.startsWith('/_simulator/runs/')) {
 			const r = sim.getRun(decodeURIComponent(url.pathname.slice('/_simulator/runs/'.length)));
 			return r ? send(res, 200, r) : send(res, 404, { error: 'no such run' });

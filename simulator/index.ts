@@ -9,9 +9,33 @@
  *   // sim.baseUrl  -> http://127.0.0.1:<port>/api/v1   (Authorization: Bearer DEFAULT_API_KEY)
  *   // sim.mediaOrigin -> http://127.0.0.1:<other port> (output files, uploaded assets, signed-upload targets)
  *
- * Magic in run inputs: a text value containing `#fail:<code>` fails the run with that
- * error_code; `#duration:<seconds>` sets its simulated duration; an imageUrl/videoUrl on host
- * `unreachable.invalid` fails with `input_unreachable`. `scriptNextRun` wins over both.
+ * FLORA API routes (under /api/v1, Authorization: Bearer <key>; a viewer key may read, every POST
+ * answers it 403; each route file's header says what it chose where the spec and SDK differ):
+ *   GET  /techniques, /techniques/{techniqueId}           the technique catalogue (46 techniques)
+ *   POST /techniques/{techniqueId}/runs                   a technique run (async, or an event stream)
+ *   GET  /techniques/{techniqueId}/runs/{runId}           one technique run
+ *   GET  /technique-runs                                  technique run history, newest first
+ *   GET  /runs/{runId}                                    any run by id: technique, generation, action
+ *   GET  /workspaces                                      the two simulator workspaces
+ *   GET  /projects?workspace_id=&query=, POST /projects, GET /projects/{projectId}
+ *   GET  /models?type=                                    models with their param schemas (models.ts)
+ *   POST /generate                                        a generation run (params checked per model)
+ *   GET  /generations                                     generation history, newest first
+ *   GET  /actions, /actions/{actionId}                    prebuilt actions (actions.ts)
+ *   POST /runs/action                                     an action run (no callback_url: see routes/actions.ts)
+ *   POST /assets, GET /assets, GET /assets/{assetId}      upload (direct, signed, URL), list, read
+ *   POST /assets/{assetId}/complete, /assets/{assetId}/retry   finish, or renew, a signed upload
+ * Every run create takes an Idempotency-Key header (409 idempotency_duplicate on an exact
+ * replay within two simulated hours, 422 idempotency_conflict with another body); so do the
+ * other POSTs. Runs are pending for a simulated second, then running for their duration, then
+ * completed (charged, outputs on the media host) or failed (uncharged).
+ *
+ * Magic in run inputs (a technique run's text inputs, a generation's prompt, an action run's
+ * text inputs): a text containing `#fail:<code>` fails the run with that error_code;
+ * `#duration:<seconds>` sets its simulated duration; a media URL (an imageUrl/videoUrl input, a
+ * model's image URL param, an action's url) on host `unreachable.invalid` fails with
+ * `input_unreachable`. `scriptNextRun` wins over both. setRunDuration, scriptNextRun and
+ * setOutputBytes name a technique (id or slug), a model (model_id) or an action (action_id).
  *
  * Control surface over HTTP on the API host (not FLORA's API; no auth; JSON bodies):
  *   GET    /_simulator/state[?include=requests]  options, counters (requests by route, runs, deliveries,
@@ -24,10 +48,13 @@
  *   DELETE /_simulator/faults                   drop pending faults
  *   POST   /_simulator/chaos                    a ChaosSpec: seeded random faults from now on (same as setChaos)
  *   DELETE /_simulator/chaos                    chaos off (same as setChaos(null))
+ *   POST   /_simulator/assets/{assetId}/expire  {failureMessage?}: expire a pending signed upload's
+ *                                               reservation now, or fail it (same as expireUpload)
  *   POST   /_simulator/config                   {timeScale?, streamFormat?, credits?, allowInsecureCallbacks?,
- *                                                runDurations?: {<technique>: seconds},
- *                                                outputBytes?: {<technique>: bytes|null},
- *                                                scriptNextRun?: {technique, outcome, errorCode?, errorMessage?,
+ *                                                runDurations?: {<technique|model|action>: seconds},
+ *                                                outputBytes?: {<technique|model|action>: bytes|null},
+ *                                                scriptNextRun?: {technique (or a model or action id),
+ *                                                                 outcome, errorCode?, errorMessage?,
  *                                                                 durationSeconds?, outputBytes?} | [...]}
  *
  * Chaos (setChaos / POST /_simulator/chaos), seeded random faults:
@@ -49,7 +76,9 @@
  *   and on its request record (`chaos`); the state answer has `chaos` and `chaosLog`.
  *
  * Besides the nested technique routes, GET /runs/{runId} reads any run by id alone (the same
- * body as the nested read; 400 for an id that is not run_…, 404 for an unknown one).
+ * body as the nested read; 400 for an id that is not run_…, 404 for an unknown one); it is the
+ * poll_url of generation and action runs. A technique run or a generation with a callback_url
+ * ends with one signed webhook whose data.run_type is "technique" or "generation".
  * Webhook deliveries share a keep-alive agent with at most WEBHOOK_MAX_SOCKETS sockets per
  * receiver; further deliveries wait for a free socket.
  *
@@ -83,6 +112,7 @@ export type {
 	RunRecord,
 	RunOutputRecord,
 	RunStatus,
+	RunType,
 	StreamFormat,
 	WebhookDeliveryRecord,
 	UploadRecord,
@@ -95,5 +125,7 @@ export {
 	DEFAULT_PROJECT_ID,
 	findTechnique,
 } from './catalogue';
+export { MODELS, findModel } from './models';
+export { ACTIONS, ACTION_IDS, findAction } from './actions';
 export { Contract, ROUTES, ROUTE_KEYS, SPEC_PATH } from './spec';
 export { CHAOS_KINDS, mulberry32 } from './chaos';

@@ -1,15 +1,15 @@
 /**
- * The run state machine: a run create plans the run's outcome and duration (a scripted next
- * run, the #fail:/#duration: tokens, an unreachable input URL, the technique's defaults); the
- * run is then pending for a second and running for its duration on the simulated clock, and
- * ends completed (charged, with outputs) or failed, queueing its webhook.
+ * The run state machine, for every kind of run (technique, generation, action): a run create
+ * plans the run's outcome and duration (a scripted next run, the #fail:/#duration: tokens in its
+ * text inputs, an unreachable input URL, the defaults of what it runs); the run is then pending
+ * for a second and running for its duration on the simulated clock, and ends completed (charged,
+ * with outputs) or failed, queueing its webhook.
  */
-import { DEFAULT_PROJECT_ID, DEFAULT_WORKSPACE_ID, type CatalogueTechnique } from './catalogue';
 import { rid } from './encoding';
 import { isHttpUrl } from './http';
 import { makeOutputs } from './runOutputs';
-import type { RunState, SimState } from './state';
-import type { RunRecord } from './types';
+import type { OutputSlot, RunState, SimState } from './state';
+import type { RunRecord, RunType } from './types';
 import type { Webhooks } from './webhooks';
 
 export const RUN_ERROR_CODES = [
@@ -20,22 +20,47 @@ export const RUN_ERROR_CODES = [
 	'internal_error',
 ] as const;
 
+/** `{run}` is the kind of run: technique, generation, action. */
 const ERROR_MESSAGES: Record<string, string> = {
-	provider_error: 'The model provider returned an error while running this technique.',
+	provider_error: 'The model provider returned an error while running this {run}.',
 	model_timeout: 'The model did not finish within its time limit.',
 	safety_blocked: 'The request was blocked by the content safety filter.',
 	input_unreachable: 'An input URL could not be fetched.',
-	internal_error: 'An internal error occurred while running the technique.',
+	internal_error: 'An internal error occurred while running the {run}.',
 };
 
 const PENDING_SIM_MS = 1000;
+const MEDIA_INPUT_TYPES = ['imageUrl', 'videoUrl', 'audioUrl'];
 
-/** A validated run create. */
+/** A validated technique run create. */
 export interface RunRequest {
 	inputs: RunRecord['inputs'];
 	mode: 'async' | 'stream';
 	callbackUrl?: string;
 	idempotencyKey?: string;
+}
+
+/** What a run create of any kind starts. */
+export interface RunStart extends RunRequest {
+	run_type: RunType;
+	/** Scripted runs, durations and output sizes are looked up by this: a technique, model or action id. */
+	key: string;
+	title: string;
+	cost: number;
+	/** Simulated seconds the run takes unless a script, a token or a setting says otherwise. */
+	defaultDurationSeconds: number;
+	outputSlots: OutputSlot[];
+	workspace_id: string;
+	project_id: string;
+	technique_id?: string;
+	technique_name?: string;
+	model_id?: string;
+	action_id?: string;
+	params?: Record<string, unknown>;
+}
+
+function errorMessage(code: string, runType: RunType): string {
+	return ERROR_MESSAGES[code]?.replace('{run}', runType) ?? `The run failed (${code}).`;
 }
 
 export class RunLifecycle {
@@ -44,68 +69,74 @@ export class RunLifecycle {
 		private readonly webhooks: Webhooks,
 	) {}
 
-	start(t: CatalogueTechnique, v: RunRequest, apiKey: string): RunState {
-		const script = this.s.scripts.get(t.technique_id)?.shift();
-		const texts = v.inputs.filter((i) => i.type === 'text').map((i) => i.value);
+	start(p: RunStart, apiKey: string): RunState {
+		const script = this.s.scripts.get(p.key)?.shift();
+		const texts = p.inputs.filter((i) => i.type === 'text').map((i) => i.value);
 		const failToken = texts.map((s) => /#fail:([a-z_]+)/.exec(s)?.[1]).find(Boolean);
 		const durToken = texts.map((s) => /#duration:(\d+(?:\.\d+)?)/.exec(s)?.[1]).find(Boolean);
-		const unreachable = v.inputs.find(
+		const unreachable = p.inputs.find(
 			(i) =>
-				(i.type === 'imageUrl' || i.type === 'videoUrl') &&
+				MEDIA_INPUT_TYPES.includes(i.type) &&
 				isHttpUrl(i.value)?.hostname === 'unreachable.invalid',
 		);
 
 		let outcome: 'completed' | 'failed' = 'completed';
 		let errorCode: string | undefined;
-		let errorMessage: string | undefined;
+		let message: string | undefined;
 		if (script) {
 			outcome = script.outcome;
 			if (outcome === 'failed') {
 				errorCode = script.errorCode ?? 'provider_error';
-				errorMessage =
-					script.errorMessage ?? ERROR_MESSAGES[errorCode] ?? `The run failed (${errorCode}).`;
+				message = script.errorMessage ?? errorMessage(errorCode, p.run_type);
 			}
 		} else if (failToken) {
 			outcome = 'failed';
 			errorCode = failToken;
-			errorMessage = ERROR_MESSAGES[failToken] ?? `The run failed (${failToken}).`;
+			message = errorMessage(failToken, p.run_type);
 		} else if (unreachable) {
 			outcome = 'failed';
 			errorCode = 'input_unreachable';
-			errorMessage = `Input "${unreachable.id}" could not be fetched from ${unreachable.value}.`;
+			message = `Input "${unreachable.id}" could not be fetched from ${unreachable.value}.`;
 		}
 		let duration =
 			script?.durationSeconds ??
 			(durToken !== undefined ? Number(durToken) : undefined) ??
-			this.s.durations.get(t.technique_id) ??
-			t.durationSeconds;
+			this.s.durations.get(p.key) ??
+			p.defaultDurationSeconds;
 		if (errorCode === 'input_unreachable' && !script && durToken === undefined)
 			duration = Math.min(duration, 2);
 
 		const simNow = this.s.clock.now();
 		const run: RunState = {
 			run_id: rid('run_'),
-			technique_id: t.technique_id,
-			technique_name: t.name,
-			workspace_id: DEFAULT_WORKSPACE_ID,
-			project_id: DEFAULT_PROJECT_ID,
-			mode: v.mode,
-			inputs: v.inputs,
-			callbackUrl: v.callbackUrl,
-			idempotencyKey: v.idempotencyKey,
+			run_type: p.run_type,
+			...(p.technique_id !== undefined
+				? { technique_id: p.technique_id, technique_name: p.technique_name }
+				: {}),
+			...(p.model_id !== undefined ? { model_id: p.model_id } : {}),
+			...(p.action_id !== undefined ? { action_id: p.action_id } : {}),
+			...(p.params !== undefined ? { params: p.params } : {}),
+			workspace_id: p.workspace_id,
+			project_id: p.project_id,
+			mode: p.mode,
+			inputs: p.inputs,
+			callbackUrl: p.callbackUrl,
+			idempotencyKey: p.idempotencyKey,
 			apiKey,
 			status: 'pending',
 			outcome,
 			errorCode,
-			errorMessage,
+			errorMessage: message,
 			durationSeconds: duration,
-			outputBytes: script?.outputBytes ?? this.s.outputBytes.get(t.technique_id),
+			outputBytes: script?.outputBytes ?? this.s.outputBytes.get(p.key),
 			createdAt: Date.now(),
 			simCreated: simNow,
 			simStart: simNow + PENDING_SIM_MS,
 			simEnd: simNow + PENDING_SIM_MS + duration * 1000,
 			seq: ++this.s.seq,
-			technique: t,
+			cost: p.cost,
+			title: p.title,
+			outputSlots: p.outputSlots,
 		};
 		this.s.runs.set(run.run_id, run);
 		this.arm(run);
@@ -138,8 +169,8 @@ export class RunLifecycle {
 			run.endedAt = stamp(run.simEnd, run.startedAt ?? run.createdAt);
 			if (run.outcome === 'completed') {
 				run.status = 'completed';
-				run.chargedCost = run.technique.run_cost;
-				this.s.balance -= run.technique.run_cost;
+				run.chargedCost = run.cost;
+				this.s.balance -= run.cost;
 				run.outputs = makeOutputs(run, this.s.mediaOrigin);
 			} else {
 				run.status = 'failed';

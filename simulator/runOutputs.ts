@@ -4,7 +4,7 @@ import type { RunState } from './state';
 import type { RunOutputRecord } from './types';
 
 /** Input text without the simulator's magic tokens (#fail:…, #duration:…). */
-function stripTokens(s: string): string {
+export function stripTokens(s: string): string {
 	return s
 		.replace(/#(fail|duration):\S*/g, '')
 		.replace(/\s+/g, ' ')
@@ -12,17 +12,16 @@ function stripTokens(s: string): string {
 }
 
 export function makeOutputs(run: RunState, mediaOrigin: string): RunOutputRecord[] {
-	const t = run.technique;
 	const texts = run.inputs.filter((i) => i.type === 'text').map((i) => stripTokens(i.value));
 	const firstText = texts[0] ?? '';
-	return t.outputs.map((slot, i) => {
+	return run.outputSlots.map((slot, i) => {
 		const output_id = `out_${run.run_id.slice(4, 16)}_${i + 1}`;
 		if (slot.type === 'text') {
 			return {
 				output_id,
 				type: slot.type,
 				slotId: slot.id,
-				url: textOutput(run, firstText),
+				url: slot.text ?? textOutput(run, firstText),
 			};
 		}
 		const ext = MEDIA_TYPES[slot.type as MediaSlotType].extension;
@@ -33,10 +32,10 @@ export function makeOutputs(run: RunState, mediaOrigin: string): RunOutputRecord
 			url: `${mediaOrigin}/media/${run.run_id}/${output_id}.${ext}`,
 			durationSeconds: slot.specified_duration,
 			lines: [
-				`${t.name} - ${slot.name}`,
+				`${run.title} - ${slot.name}`,
 				`Run ${run.run_id}`,
 				...run.inputs.map((inp) => `${inp.id}: ${stripTokens(inp.value)}`),
-				slot.type === 'documentUrl' ? textOutput(run, firstText) : '',
+				slot.type === 'documentUrl' ? (slot.text ?? textOutput(run, firstText)) : '',
 			].filter(Boolean),
 		};
 	});
@@ -53,5 +52,5 @@ function textOutput(run: RunState, firstText: string): string {
 			(brief ? ` Against the brief "${brief}": on target, but push the contrast further.` : '')
 		);
 	}
-	return `${run.technique_name}: ${firstText || 'done'}`;
+	return `${run.title}: ${firstText || 'done'}`;
 }

@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 import { DEFAULT_API_KEY } from './auth';
-import { TECHNIQUES, findTechnique, type CatalogueTechnique } from './catalogue';
+import { TECHNIQUES, findTechnique } from './catalogue';
 import { Chaos } from './chaos';
 import { handleControl } from './control';
 import { rid } from './encoding';
@@ -19,8 +19,10 @@ import { MediaHost } from './mediaHost';
 import { readBody } from './requestBody';
 import { ApiRoutes } from './routes/api';
 import { RunLifecycle } from './runLifecycle';
-import { matchRoute, type Contract } from './spec';
+import { runTargetKey } from './runTargets';
+import { RUN_CREATE_ROUTES, matchRoute, type Contract } from './spec';
 import { SimState } from './state';
+import { stateReport } from './stateReport';
 import type {
 	ChaosLogEntry,
 	ChaosSpec,
@@ -167,27 +169,32 @@ export class Simulator implements FloraSimulator {
 				: new Chaos(spec, (r) => r === MEDIA_ROUTE || Boolean(this.contract.operation(r)));
 	}
 
-	private techniqueOrThrow(idOrSlug: string): CatalogueTechnique {
-		const t = findTechnique(idOrSlug);
-		if (!t) throw new Error(`unknown technique "${idOrSlug}"`);
-		return t;
-	}
-
 	setRunDuration(technique: string, seconds: number): void {
-		this.s.durations.set(this.techniqueOrThrow(technique).technique_id, seconds);
+		this.s.durations.set(runTargetKey(technique), seconds);
 	}
 
 	scriptNextRun(technique: string, script: RunScript): void {
-		const id = this.techniqueOrThrow(technique).technique_id;
+		const id = runTargetKey(technique);
 		const q = this.s.scripts.get(id) ?? [];
 		q.push({ ...script });
 		this.s.scripts.set(id, q);
 	}
 
 	setOutputBytes(technique: string, bytes: number | null): void {
-		const id = this.techniqueOrThrow(technique).technique_id;
+		const id = runTargetKey(technique);
 		if (bytes === null) this.s.outputBytes.delete(id);
 		else this.s.outputBytes.set(id, bytes);
+	}
+
+	expireUpload(assetId: string, failureMessage?: string): void {
+		const a = this.s.assets.get(assetId);
+		if (!a || a.uploaded_via !== 'signed_url' || a.status !== 'pending_upload')
+			throw new Error(`no pending signed upload "${assetId}"`);
+		a.expires_at = new Date(Date.now() - 1000).toISOString();
+		if (failureMessage !== undefined) {
+			a.status = 'failed';
+			a.failure_message = failureMessage;
+		}
 	}
 
 	setCredits(usd: number): void {
@@ -238,7 +245,7 @@ export class Simulator implements FloraSimulator {
 		if (!r) return undefined;
 		this.lifecycle.advance(r);
 		// eslint-disable-next-line @typescript-eslint/no-unused-vars
-		const { task, technique, ...record } = r;
+		const { task, cost, title, outputSlots, ...record } = r;
 		return {
 			...record,
 			inputs: record.inputs.map((i) => ({ ...i })),
@@ -252,35 +259,7 @@ export class Simulator implements FloraSimulator {
 	}
 
 	state(): Record<string, unknown> {
-		const byRoute: Record<string, number> = {};
-		for (const r of this.requests) {
-			const k = r.route ?? 'unmatched';
-			byRoute[k] = (byRoute[k] ?? 0) + 1;
-		}
-		return {
-			baseUrl: this.baseUrl,
-			mediaOrigin: this.mediaOrigin,
-			timeScale: this.s.timeScale,
-			streamFormat: this.s.streamFormat,
-			credits: this.credits,
-			allowInsecureCallbacks: this.s.allowInsecure,
-			counters: {
-				requests: this.requests.length,
-				byRoute,
-				runsCreated: this.s.runs.size,
-				webhookDeliveries: this.webhookDeliveries.length,
-				uploads: this.uploads.length,
-				mediaRequests: this.mediaRequests.length,
-				mediaRequestsWithAuthorization: this.mediaRequests.filter((m) => m.hadAuthorization).length,
-			},
-			pendingFaults: this.s.faults.pending(),
-			chaos: this.s.chaos?.spec ?? null,
-			chaosLog: this.chaosLog,
-			runs: this.listRuns(),
-			webhookDeliveries: this.webhookDeliveries,
-			contractViolations: this.contractViolations,
-			uploads: this.uploads,
-		};
+		return stateReport(this, this.s);
 	}
 
 	// -------------------------------------------------------------- the API host
@@ -380,7 +359,7 @@ export class Simulator implements FloraSimulator {
 		const runId =
 			reply.kind === 'stream'
 				? reply.runId
-				: routeKey === CREATE_RUN && reply.status < 300
+				: RUN_CREATE_ROUTES.includes(routeKey ?? '') && reply.status < 300
 					? (reply.body as { run_id?: string }).run_id
 					: undefined;
 		if (await faults.afterHandling(req, runId)) return;

@@ -42,8 +42,26 @@ export const ROUTE_KEYS = [
 	'GET /assets/{assetId}',
 	'POST /assets/{assetId}/complete',
 	'GET /runs/{runId}',
+	'GET /projects',
+	'POST /projects',
+	'GET /projects/{projectId}',
+	'GET /models',
+	'POST /generate',
+	'GET /generations',
+	'GET /actions',
+	'GET /actions/{actionId}',
+	'POST /runs/action',
+	'GET /assets',
+	'POST /assets/{assetId}/retry',
 ] as const;
 export type RouteKey = (typeof ROUTE_KEYS)[number];
+
+/** The routes that create a run (each answers its run_id). */
+export const RUN_CREATE_ROUTES: readonly string[] = [
+	'POST /techniques/{techniqueId}/runs',
+	'POST /generate',
+	'POST /runs/action',
+];
 
 export const ROUTES: RouteDef[] = ROUTE_KEYS.map((key) => {
 	const [method, template] = key.split(' ');

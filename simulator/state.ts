@@ -7,11 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
-import type { CatalogueTechnique } from './catalogue';
+import type { SlotType } from './catalogue';
 import type { Chaos } from './chaos';
 import { Scheduler, SimClock, type Task } from './clock';
 import { FaultInjector } from './faults';
 import { Idempotency } from './idempotency';
+import { seedProjects, type ProjectState } from './projects';
 import { Contract } from './spec';
 import type {
 	ChaosLogEntry,
@@ -25,9 +26,24 @@ import type {
 	WebhookDeliveryRecord,
 } from './types';
 
+/** An output a run fills when it completes. */
+export interface OutputSlot {
+	id: string;
+	name: string;
+	type: SlotType;
+	specified_duration?: number;
+	/** A text output's text (or a document's), when the kind of run sets it at create. */
+	text?: string;
+}
+
 export interface RunState extends RunRecord {
 	task?: Task;
-	technique: CatalogueTechnique;
+	/** What the run costs when it completes, in USD. */
+	cost: number;
+	/** The name its outputs carry: the technique's, model's or action's. */
+	title: string;
+	/** The outputs it fills when it completes, in order. */
+	outputSlots: OutputSlot[];
 }
 
 export interface AssetState {
@@ -51,6 +67,8 @@ export interface AssetState {
 	source?: string;
 	readyAtSim?: number;
 	uploadToken: string;
+	/** Order of creation (1, 2, …). */
+	seq: number;
 }
 
 export class SimState {
@@ -68,6 +86,8 @@ export class SimState {
 	readonly scheduler: Scheduler;
 	readonly runs = new Map<string, RunState>();
 	readonly assets = new Map<string, AssetState>();
+	/** Projects by id: the seeds, then those made with POST /projects. */
+	projects: Map<string, ProjectState> = seedProjects();
 	readonly idempotency: Idempotency;
 	readonly faults: FaultInjector;
 	chaos: Chaos | null = null;
@@ -112,6 +132,7 @@ export class SimState {
 		this.runs.clear();
 		for (const a of this.assets.values()) if (a.filePath) rmSync(a.filePath, { force: true });
 		this.assets.clear();
+		this.projects = seedProjects();
 		this.idempotency.clear();
 		this.faults.clear();
 		this.chaos = null;

@@ -133,11 +133,22 @@ export interface RunOutputRecord {
 	durationSeconds?: number;
 }
 
+/** What started a run: a technique run create, POST /generate or POST /runs/action. */
+export type RunType = 'technique' | 'generation' | 'action';
+
 /** The simulator's internal record of a run. Identity fields use the API's names; the rest is camelCase. */
 export interface RunRecord {
 	run_id: string;
-	technique_id: string;
-	technique_name: string;
+	run_type: RunType;
+	/** Technique runs: the technique. */
+	technique_id?: string;
+	technique_name?: string;
+	/** Generation runs: the model endpoint id. */
+	model_id?: string;
+	/** Action runs: the action id. */
+	action_id?: string;
+	/** Generation and action runs: the params as sent. */
+	params?: Record<string, unknown>;
 	workspace_id: string;
 	project_id: string;
 	mode: 'async' | 'stream';
@@ -215,10 +226,17 @@ export interface FloraSimulator {
 	setChaos(spec: ChaosSpec | null): void;
 	/** Every chaos fault applied, in order (cleared by reset(), not by setChaos). */
 	readonly chaosLog: ChaosLogEntry[];
+	/** Simulated seconds of the next runs of a technique (id or slug), model or action (their ids). */
 	setRunDuration(technique: string, seconds: number): void;
+	/** The outcome of the next run of a technique (id or slug), model or action (their ids); queued. */
 	scriptNextRun(technique: string, script: RunScript): void;
 	/** Pad media outputs of new runs of this technique to `bytes` (null: back to natural size). */
 	setOutputBytes(technique: string, bytes: number | null): void;
+	/**
+	 * Expire a pending signed upload's reservation now (as FLORA does after an hour); with a
+	 * message, the upload also fails with it. Either way POST /assets/{assetId}/retry can renew it.
+	 */
+	expireUpload(assetId: string, failureMessage?: string): void;
 	setCredits(usd: number): void;
 	/** Current balance in USD. */
 	readonly credits: number;

@@ -146,9 +146,11 @@ export class UploadTargets {
 		) {
 			return fail(403, 'AccessDenied', 'Invalid upload policy signature.');
 		}
-		const pol = unb64url(policy) as { asset_id?: string } | null;
+		const pol = unb64url(policy) as { asset_id?: string; expires_at?: string } | null;
 		if (pol?.asset_id !== a.asset_id)
 			return fail(403, 'AccessDenied', 'Policy is for another asset.');
+		if (pol.expires_at !== a.expires_at)
+			return fail(403, 'AccessDenied', 'Policy is for an earlier upload reservation.');
 		if (fields.key !== `workspaces/${a.workspace_id}/assets/${a.asset_id}/${a.file_name}`)
 			return fail(403, 'AccessDenied', 'Key does not match the policy.');
 		if (!fileSeen) return fail(400, 'InvalidArgument', 'No file field.');

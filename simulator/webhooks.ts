@@ -45,7 +45,7 @@ export class Webhooks {
 			created_at: Date.now(),
 			data: {
 				run_id: run.run_id,
-				run_type: 'technique',
+				run_type: run.run_type,
 				workspace_id: run.workspace_id,
 				status: run.status,
 				...(run.status === 'failed'

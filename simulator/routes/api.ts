@@ -7,7 +7,12 @@ import { ApiError, json, type Reply } from '../http';
 import type { ParsedBody } from '../requestBody';
 import type { RunLifecycle } from '../runLifecycle';
 import type { SimState } from '../state';
+import { ActionRoutes, getAction, listActions } from './actions';
+import { AssetListRoutes } from './assetList';
 import { AssetRoutes } from './assets';
+import { GenerationRoutes } from './generations';
+import { listModels } from './models';
+import { ProjectRoutes } from './projects';
 import { RunRoutes } from './runs';
 import { listTechniques, techniqueOr404 } from './techniques';
 import { listWorkspaces } from './workspaces';
@@ -15,6 +20,10 @@ import { listWorkspaces } from './workspaces';
 export class ApiRoutes {
 	private readonly runs: RunRoutes;
 	private readonly assets: AssetRoutes;
+	private readonly projects: ProjectRoutes;
+	private readonly generations: GenerationRoutes;
+	private readonly actions: ActionRoutes;
+	private readonly assetList: AssetListRoutes;
 
 	/** `ownerKeys`: the API keys with the owner role. */
 	constructor(
@@ -24,6 +33,10 @@ export class ApiRoutes {
 	) {
 		this.runs = new RunRoutes(s, lifecycle);
 		this.assets = new AssetRoutes(s);
+		this.projects = new ProjectRoutes(s);
+		this.generations = new GenerationRoutes(s, lifecycle, this.runs);
+		this.actions = new ActionRoutes(s, lifecycle);
+		this.assetList = new AssetListRoutes(s, this.assets);
 	}
 
 	dispatch(
@@ -72,6 +85,28 @@ export class ApiRoutes {
 				return json(200, this.assets.assetJson(this.assets.asset(params.assetId)));
 			case 'POST /assets/{assetId}/complete':
 				return this.assets.complete(params.assetId, req);
+			case 'GET /projects':
+				return json(200, this.projects.list(query));
+			case 'POST /projects':
+				return this.projects.create(req, body, auth.key);
+			case 'GET /projects/{projectId}':
+				return json(200, this.projects.get(params.projectId));
+			case 'GET /models':
+				return json(200, listModels(query));
+			case 'POST /generate':
+				return this.generations.create(req, body, auth.key);
+			case 'GET /generations':
+				return json(200, this.generations.list(query));
+			case 'GET /actions':
+				return json(200, listActions());
+			case 'GET /actions/{actionId}':
+				return json(200, getAction(params.actionId));
+			case 'POST /runs/action':
+				return this.actions.run(req, body, auth.key);
+			case 'GET /assets':
+				return json(200, this.assetList.list(query));
+			case 'POST /assets/{assetId}/retry':
+				return this.assetList.retry(params.assetId, req);
 		}
 		throw new ApiError(404, 'not_found', 'Not found.');
 	}

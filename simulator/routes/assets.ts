@@ -69,7 +69,8 @@ export class AssetRoutes {
 		};
 	}
 
-	private assetCreatedJson(a: AssetState): Record<string, unknown> {
+	/** What a create (and an upload retry) answers: with a signed upload's reservation. */
+	assetCreatedJson(a: AssetState): Record<string, unknown> {
 		const out: Record<string, unknown> = {
 			asset_id: a.asset_id,
 			status: a.status,
@@ -115,6 +116,7 @@ export class AssetRoutes {
 			created_at: new Date().toISOString(),
 			failure_message: null,
 			uploadToken: randomBytes(16).toString('hex'),
+			seq: this.s.assets.size + 1,
 			...partial,
 		};
 		this.s.assets.set(a.asset_id, a);

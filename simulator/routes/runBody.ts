@@ -1,18 +1,30 @@
 /**
  * The body of a run create (POST /techniques/{techniqueId}/runs), checked against the
  * technique's input slots: every problem is reported, each naming its field.
+ *
+ * The slot flags, where the sources say little (FLORA's OpenAPI 1.6.0 has neither; in
+ * @flora-ai/flora 0.11 a slot may have accepts_element, "fill this input by passing an element
+ * id as the input value", and allow_multiple, "multiple values may be provided for this input
+ * (one run per value)"); what is simulated:
+ * - allow_multiple: the run create's inputs stay a list of {id, type, value}, so several
+ *   values are sent as the slot id given once per value (the only way that list can carry
+ *   them). A repeated id of a slot without allow_multiple stays an error. "One run per value"
+ *   is simulated as one run (one run_id, one answer) that does the technique once per value:
+ *   its outputs are the technique's outputs once per value, in the order of the values, and it
+ *   costs run_cost once per value (the balance check asks for all of it).
+ * - accepts_element: a value that is an element id (el_…) is accepted where the slot accepts
+ *   elements, instead of an http(s) URL; anywhere else it answers 400 naming
+ *   inputs[i].value, also on a text slot. The simulator has no elements to look up: any
+ *   el_… id is taken as one.
  */
 import type { CatalogueTechnique } from '../catalogue';
-import {
-	ApiError,
-	isHttpUrl,
-	isLoopbackHost,
-	isPrivateHost,
-	validationError,
-	type FieldError,
-} from '../http';
+import { ApiError, isHttpUrl, validationError, type FieldError } from '../http';
 import type { ParsedBody } from '../requestBody';
 import type { RunRequest } from '../runLifecycle';
+import { callbackUrlProblem } from './bodyChecks';
+
+/** An element id, the value of a slot that accepts_element. */
+const ELEMENT_ID = /^el_\S+$/;
 
 export function validateRunBody(
 	t: CatalogueTechnique,
@@ -63,7 +75,7 @@ export function validateRunBody(
 						field: `${p}.id`,
 						message: `unknown input "${inp.id}" for technique ${t.technique_id}; expected one of ${t.inputs.map((s) => s.id).join(', ')}`,
 					});
-				else if (seen.has(slot.id))
+				else if (seen.has(slot.id) && !slot.allow_multiple)
 					fields.push({
 						field: `${p}.id`,
 						message: `input "${slot.id}" is given more than once`,
@@ -83,7 +95,13 @@ export function validateRunBody(
 				fields.push({ field: `${p}.value`, message: 'is required and must be a string' });
 			else if (inp.value.trim() === '')
 				fields.push({ field: `${p}.value`, message: 'must not be empty' });
-			else if (
+			else if (ELEMENT_ID.test(inp.value)) {
+				if (slot && !slot.accepts_element)
+					fields.push({
+						field: `${p}.value`,
+						message: `input "${slot.id}" does not accept an element id (el_…)`,
+					});
+			} else if (
 				typeOk &&
 				(inp.type === 'imageUrl' || inp.type === 'videoUrl') &&
 				!isHttpUrl(inp.value)
@@ -112,18 +130,8 @@ export function validateRunBody(
 	else if (b.mode !== 'async' && b.mode !== 'stream')
 		fields.push({ field: 'mode', message: 'must be "async" or "stream"' });
 	if (b.callback_url !== undefined) {
-		const u = typeof b.callback_url === 'string' ? isHttpUrl(b.callback_url) : null;
-		if (!u) fields.push({ field: 'callback_url', message: 'must be an https URL' });
-		else {
-			const loopbackOk = allowInsecureCallbacks && isLoopbackHost(u.hostname);
-			if (!loopbackOk && u.protocol !== 'https:')
-				fields.push({ field: 'callback_url', message: 'must use https' });
-			else if (!loopbackOk && isPrivateHost(u.hostname))
-				fields.push({
-					field: 'callback_url',
-					message: 'must not point to a private or internal host',
-				});
-		}
+		const problem = callbackUrlProblem(b.callback_url, allowInsecureCallbacks);
+		if (problem) fields.push({ field: 'callback_url', message: problem });
 	}
 	if (
 		b.idempotency_key !== undefined &&

@@ -5,7 +5,7 @@
  */
 import type * as http from 'node:http';
 
-import { findTechnique } from '../catalogue';
+import { DEFAULT_PROJECT_ID, DEFAULT_WORKSPACE_ID, findTechnique } from '../catalogue';
 import { b64url, unb64url } from '../encoding';
 import { ApiError, firstHeader, json, validationError, type Reply } from '../http';
 import type { ParsedBody } from '../requestBody';
@@ -46,15 +46,43 @@ export class RunRoutes {
 			technique: t.technique_id,
 			body: b,
 		});
-		if (this.s.balance < t.run_cost) {
+		// A slot with allow_multiple runs the technique once per value (see runBody.ts).
+		const times = Math.max(
+			1,
+			...t.inputs
+				.filter((slot) => slot.allow_multiple)
+				.map((slot) => v.inputs.filter((i) => i.id === slot.id).length),
+		);
+		const cost = Math.round(t.run_cost * times * 1e6) / 1e6;
+		if (this.s.balance < cost) {
 			throw new ApiError(
 				402,
 				'insufficient_credits',
-				`This run costs $${t.run_cost.toFixed(2)} but the workspace balance is $${Math.max(0, this.s.balance).toFixed(2)}.`,
+				`This run costs $${cost.toFixed(2)} but the workspace balance is $${Math.max(0, this.s.balance).toFixed(2)}.`,
 			);
 		}
 		remember?.();
-		const run = this.lifecycle.start(t, v, apiKey);
+		const run = this.lifecycle.start(
+			{
+				...v,
+				run_type: 'technique',
+				key: t.technique_id,
+				title: t.name,
+				cost,
+				defaultDurationSeconds: t.durationSeconds,
+				outputSlots: Array.from({ length: times }, (_, k) =>
+					t.outputs.map((slot) => ({
+						...slot,
+						...(times > 1 ? { name: `${slot.name} ${k + 1}` } : {}),
+					})),
+				).flat(),
+				workspace_id: DEFAULT_WORKSPACE_ID,
+				project_id: DEFAULT_PROJECT_ID,
+				technique_id: t.technique_id,
+				technique_name: t.name,
+			},
+			apiKey,
+		);
 		if (v.mode === 'stream' && this.s.streamFormat === 'event-stream') {
 			return {
 				kind: 'stream',
@@ -101,7 +129,11 @@ export class RunRoutes {
 		if (run.status === 'completed' && run.outputs) {
 			out.outputs = run.outputs.map((o) => ({ output_id: o.output_id, type: o.type, url: o.url }));
 		}
-		out.poll_url = `${this.s.baseUrl}/techniques/${run.technique_id}/runs/${run.run_id}`;
+		// A technique run is read under its technique; the other kinds only by id.
+		out.poll_url =
+			run.run_type === 'technique'
+				? `${this.s.baseUrl}/techniques/${run.technique_id}/runs/${run.run_id}`
+				: `${this.s.baseUrl}/runs/${run.run_id}`;
 		return out;
 	}
 
@@ -148,6 +180,7 @@ export class RunRoutes {
 			})
 			.filter(
 				(r) =>
+					r.run_type === 'technique' &&
 					(query.workspace_id === undefined || r.workspace_id === query.workspace_id) &&
 					(query.project_id === undefined || r.project_id === query.project_id) &&
 					(techFilter === undefined || r.technique_id === techFilter) &&

@@ -1,0 +1,35 @@
+/** What GET /_simulator/state and Simulator.state() answer: settings, counters and records. */
+import type { SimState } from './state';
+import type { FloraSimulator } from './types';
+
+export function stateReport(sim: FloraSimulator, s: SimState): Record<string, unknown> {
+	const byRoute: Record<string, number> = {};
+	for (const r of sim.requests) {
+		const k = r.route ?? 'unmatched';
+		byRoute[k] = (byRoute[k] ?? 0) + 1;
+	}
+	return {
+		baseUrl: sim.baseUrl,
+		mediaOrigin: sim.mediaOrigin,
+		timeScale: s.timeScale,
+		streamFormat: s.streamFormat,
+		credits: sim.credits,
+		allowInsecureCallbacks: s.allowInsecure,
+		counters: {
+			requests: sim.requests.length,
+			byRoute,
+			runsCreated: s.runs.size,
+			webhookDeliveries: sim.webhookDeliveries.length,
+			uploads: sim.uploads.length,
+			mediaRequests: sim.mediaRequests.length,
+			mediaRequestsWithAuthorization: sim.mediaRequests.filter((m) => m.hadAuthorization).length,
+		},
+		pendingFaults: s.faults.pending(),
+		chaos: s.chaos?.spec ?? null,
+		chaosLog: sim.chaosLog,
+		runs: sim.listRuns(),
+		webhookDeliveries: sim.webhookDeliveries,
+		contractViolations: sim.contractViolations,
+		uploads: sim.uploads,
+	};
+}
