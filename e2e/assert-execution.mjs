@@ -212,6 +212,21 @@ Object.assign(EXPECTATIONS, {
 	},
 });
 
+Object.assign(EXPECTATIONS, {
+	// e2e/workflows/editor-empty-workspace.json: a text-only run with Upload Workspace "By ID"
+	// left empty. n8n's own checks before an execution must not refuse it, nor the node.
+	'editor-empty-workspace': () => {
+		if (!noError()) return;
+		check(nodeRuns(FLORA).every((r) => !r.error), `${FLORA} ran without error (${nodeRuns(FLORA).map((r) => r.error?.message).filter(Boolean).join('; ') || 'none'})`);
+		const flora = nodeItems(FLORA);
+		check(flora.length === 1, `${FLORA} produced 1 item: one item per run (got ${flora.length})`);
+		check(
+			typeof flora[0]?.run_id === 'string' && flora[0].run_id.length > 0 && flora[0].status === 'completed',
+			`${FLORA}'s item is a completed run (run_id ${flora[0]?.run_id}, status ${flora[0]?.status})`,
+		);
+	},
+});
+
 function genericSuccess() {
 	check(exitCode === 0, `exit code 0 (got ${exitCode})`);
 	if (!check(!!run, 'stdout holds the run as JSON')) return;

@@ -56,6 +56,9 @@ fi
 WORKFLOW_ID="$(awk -F'\t' '$1 == "technique-run" { print $2 }' "$USER_FOLDER/workflows/index.tsv")"
 [[ -n "$WORKFLOW_ID" ]] || die "examples/technique-run.json was not imported"
 V2_WORKFLOW_ID="$(awk -F'\t' '$1 == "editor-technique-v2" { print $2 }' "$USER_FOLDER/workflows/index.tsv")"
+EMPTY_WS_WORKFLOW_ID="$(awk -F'\t' '$1 == "editor-empty-workspace" { print $2 }' "$USER_FOLDER/workflows/index.tsv")"
+# The examples browser-check.mjs opens, as case=id,case=id,...
+EXAMPLE_IDS="$(awk -F'\t' '$1 ~ /^(technique-run|scheduled-batch|image-in-binary-out|long-video-webhook|trigger-pattern)$/ { printf "%s%s=%s", sep, $1, $2; sep = "," }' "$USER_FOLDER/workflows/index.tsv")"
 
 t0=$(date +%s)
 if [[ -z "$BASE" ]]; then
@@ -69,6 +72,8 @@ fi
 set +e
 node "$E2E_DIR/browser-check.mjs" --base-url "$BASE" --workflow-id "$WORKFLOW_ID" \
 	${V2_WORKFLOW_ID:+--v2-workflow-id "$V2_WORKFLOW_ID"} \
+	${EMPTY_WS_WORKFLOW_ID:+--empty-workspace-workflow-id "$EMPTY_WS_WORKFLOW_ID"} \
+	${EXAMPLE_IDS:+--example-ids "$EXAMPLE_IDS"} \
 	--email "$OWNER_EMAIL" --password "$OWNER_PASSWORD" \
 	--screenshots "${FLORA_E2E_SCREENSHOTS:-$E2E_DIR/screenshots}" --label "n8n-$VERSION"
 rc=$?
