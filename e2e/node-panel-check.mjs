@@ -55,7 +55,9 @@ if (!baseUrl || !email || !password) {
 const require = createRequire(path.join(cache, 'playwright', 'package.json'));
 const { chromium } = require('playwright-core');
 
-const TECHNIQUE = 'FLORA Technique';
+/** The node as the panel lists it (its display name), and as example workflows name it. */
+const TECHNIQUE = 'FLORA';
+const TECHNIQUE_NODE_NAME = 'FLORA Technique';
 const TRIGGER = 'FLORA Trigger';
 const TECHNIQUE_TYPE = 'n8n-nodes-flora.floraTechnique';
 const TRIGGER_TYPE = 'n8n-nodes-flora.floraTrigger';
@@ -273,7 +275,7 @@ async function checkActions(page, searchBar) {
 /** In an example workflow: the panel's "what happens next" search, and the canvas subtitle. */
 async function checkWorkflow(page, id, what) {
 	await page.goto(`${baseUrl}/workflow/${id}`);
-	const node = page.locator(`${tid('canvas-node')}[data-node-name="${TECHNIQUE}"]`);
+	const node = page.locator(`${tid('canvas-node')}[data-node-name="${TECHNIQUE_NODE_NAME}"]`);
 	await node.waitFor({ timeout: 30000 });
 	let text = '';
 	for (let i = 0; i < 40; i++) {
@@ -283,7 +285,7 @@ async function checkWorkflow(page, id, what) {
 	}
 	check(
 		text.includes(SUBTITLE),
-		`${what}: the canvas subtitle of "${TECHNIQUE}" reads "${SUBTITLE}" (node shows ${JSON.stringify(text)})`,
+		`${what}: the canvas subtitle of "${TECHNIQUE_NODE_NAME}" reads "${SUBTITLE}" (node shows ${JSON.stringify(text)})`,
 	);
 	check(!/run: technique/i.test(text), `${what}: the old subtitle "run: technique" is gone`);
 	return node;

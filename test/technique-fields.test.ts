@@ -99,11 +99,11 @@ describe('inputs from the technique’s schema', () => {
 		const byId = Object.fromEntries(result.fields.map((field) => [field.id, field]));
 		expect(Object.keys(byId)).toEqual(['storyboard', 'motion_prompt', 'reference_clip']);
 		expect(byId.storyboard).toMatchObject({ required: true, display: true });
-		// Image and video fields say that they also take a file of the item, binary:data.
-		expect(byId.storyboard.displayName).toBe('Storyboard frame (image URL or binary:data, 16:9)');
-		expect(byId.motion_prompt.displayName).toMatch(/ \(text\)$/);
+		// n8n 2.x cuts labels past about 25 characters: the kind stays, the aspect ratio does not fit.
+		expect(byId.storyboard.displayName).toBe('Storyboard frame (image)');
+		expect(byId.motion_prompt.displayName).toBe('Motion prompt (text)');
 		expect(byId.reference_clip.required).toBe(false);
-		expect(byId.reference_clip.displayName).toMatch(/^.+ \(video URL or binary:data, \d+ s\)$/);
+		expect(byId.reference_clip.displayName).toBe('Reference clip (video)');
 	});
 
 	test('the product-shot fields show required text and image slots and an optional image', async () => {
@@ -117,7 +117,30 @@ describe('inputs from the technique’s schema', () => {
 			['product_image', true],
 			['style_reference', false],
 		]);
-		expect(result.fields[2].displayName).toBe('Style reference (image URL or binary:data, 4:5)');
+		expect(result.fields[2].displayName).toBe('Style reference (image)');
+	});
+
+	test('labels keep within 24 characters: kind, then element IDs, aspect ratio or duration as they fit', async () => {
+		const labels = async (slug: string) =>
+			(
+				await callResourceMapper(NODE_TYPE, 'getTechniqueInputFields', {
+					parameters: { technique: technique(slug) },
+					credentials: floraCredentials(flora.sim)!,
+				})
+			).fields.map((field) => field.displayName);
+
+		// A slot that takes several images is named in the plural; its long name leaves no room.
+		expect(await labels('reference-remix')).toEqual([
+			'Reference images',
+			'Brand element (image)',
+			'Direction (text)',
+		]);
+		const all = [
+			...(await labels('storyboard-to-video')),
+			...(await labels('product-shot')),
+			...(await labels('reference-remix')),
+		];
+		for (const label of all) expect(label.length).toBeLessThanOrEqual(24);
 	});
 
 	test('a version 2 node runs with inputs mapped from the schema, typed from the technique', async () => {

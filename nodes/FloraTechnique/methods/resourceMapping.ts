@@ -9,31 +9,18 @@ import { FloraClient } from '../../shared/flora/client';
 import { getTechnique } from '../../shared/flora/techniques';
 import type { GenerationType, Slot } from '../../shared/flora/types';
 import { actionFields } from '../actions/action/actionFields';
+import { inputLabel } from '../actions/fieldLabel';
 import { modelParamFields } from '../actions/generation/modelParams';
 
-const SLOT_KINDS: Record<string, string> = {
-	text: 'text',
-	imageUrl: 'image',
-	videoUrl: 'video',
-	audioUrl: 'audio',
-	documentUrl: 'document',
-};
-
-/**
- * The label of a slot: its name, then what it takes (an image or video slot also a file of the
- * item, binary:data, since resource mapper fields have no hint or placeholder) and the aspect
- * ratio or duration it asks for, kept short because the editor cuts long labels.
- */
+/** The label of a slot: its name, what it takes and the aspect ratio or duration it asks for. */
 function slotLabel(slot: Slot): string {
-	const kind = SLOT_KINDS[slot.type] ?? slot.type;
-	const media = slot.type === 'imageUrl' || slot.type === 'videoUrl';
-	const takes = media ? [`${kind} URL`, 'binary:data'] : [kind];
-	if (slot.accepts_element) takes.push('el_…');
-	const hints = [takes.length > 2 ? `${takes[0]}, ${takes[1]} or ${takes[2]}` : takes.join(' or ')];
-	if (slot.allow_multiple) hints.push('several: one per line');
-	if (slot.specified_aspect_ratio) hints.push(slot.specified_aspect_ratio);
-	if (slot.specified_duration) hints.push(`${slot.specified_duration} s`);
-	return `${slot.name} (${hints.join(', ')})`;
+	const extras = [slot.specified_aspect_ratio, slot.specified_duration && `${slot.specified_duration} s`];
+	return inputLabel(slot.name, {
+		type: slot.type,
+		several: slot.allow_multiple === true,
+		element: slot.accepts_element === true,
+		extras: extras.filter((extra): extra is string => !!extra),
+	});
 }
 
 /** One field per input slot of the chosen technique. */

@@ -9,6 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { Action, ActionParam, ActionPort } from '../../../shared/flora/types';
 import { binaryPropertyOf } from '../../uploads';
+import { inputLabel } from '../fieldLabel';
 import { inputValues, readInputParameter } from '../technique/runInputs';
 
 const INPUT = 'input:';
@@ -35,8 +36,7 @@ function takesSeveral(port: ActionPort): boolean {
 }
 
 function portLabel(port: ActionPort): string {
-	const media = port.type === 'text' ? 'text' : `${port.type} URL or binary:data`;
-	return `${port.name} (${media}${takesSeveral(port) ? ', several: one per line' : ''})`;
+	return inputLabel(port.name, { type: port.type, several: takesSeveral(port) });
 }
 
 /** One field per input of the action, then one per parameter, for the resource mapper. */

@@ -41,6 +41,13 @@ const properties: INodeProperties[] = [
 		],
 	},
 	{
+		displayName:
+			'Media inputs take a public URL, or binary:data (binary: and the binary field name) to upload a file of the item. An input named in the plural (videos) takes several, one per line.',
+		name: 'actionFieldsNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
 		displayName: 'Action Inputs',
 		name: 'actionFields',
 		type: 'resourceMapper',

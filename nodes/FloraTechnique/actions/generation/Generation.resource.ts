@@ -25,7 +25,7 @@ export const description: INodeProperties[] = [
 				name: 'Get',
 				value: 'get',
 				description: 'Read one run by its ID: a generation, an action run or a technique run',
-				action: 'Get a run by ID',
+				action: 'Get a generation',
 			},
 			{
 				name: 'Get Many',

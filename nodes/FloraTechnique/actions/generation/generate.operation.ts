@@ -54,6 +54,13 @@ const properties: INodeProperties[] = [
 		description: 'What the model makes',
 	},
 	{
+		displayName:
+			"Parameters left out take the model's defaults. A parameter that takes images takes a list of public URLs, or of binary:data entries (binary: and the binary field name) to upload files of the item.",
+		name: 'modelParamsNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
 		displayName: 'Model Parameters',
 		name: 'modelParams',
 		type: 'resourceMapper',

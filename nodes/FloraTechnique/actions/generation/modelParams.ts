@@ -9,6 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { Model, ModelParam } from '../../../shared/flora/types';
 import { binaryPropertyOf } from '../../uploads';
+import { fieldLabel } from '../fieldLabel';
 import { inputText, readInputParameter } from '../technique/runInputs';
 
 const FIELD_TYPES: Record<ModelParam['type'], FieldType> = {
@@ -22,11 +23,11 @@ const FIELD_TYPES: Record<ModelParam['type'], FieldType> = {
 	dict: 'object',
 };
 
-function range(param: ModelParam): string {
-	if (param.min !== undefined && param.max !== undefined) return ` (${param.min}–${param.max})`;
-	if (param.min !== undefined) return ` (at least ${param.min})`;
-	if (param.max !== undefined) return ` (at most ${param.max})`;
-	return '';
+function range(param: ModelParam): string[] {
+	if (param.min !== undefined && param.max !== undefined) return [`${param.min}–${param.max}`];
+	if (param.min !== undefined) return [`at least ${param.min}`];
+	if (param.max !== undefined) return [`at most ${param.max}`];
+	return [];
 }
 
 /** One field per parameter of the model, for the editor's resource mapper. */
@@ -36,7 +37,7 @@ export function modelParamFields(model: Model): ResourceMapperField[] {
 		const primitive = ['string', 'number', 'boolean'].includes(typeof param.default);
 		return {
 			id: param.name,
-			displayName: `${param.label ?? param.name}${range(param)}`,
+			displayName: fieldLabel(param.label ?? param.name, [range(param)]),
 			required: param.required,
 			defaultMatch: false,
 			canBeUsedToMatch: false,
@@ -84,7 +85,7 @@ function number(
 		(param.min !== undefined && parsed < param.min) ||
 		(param.max !== undefined && parsed > param.max)
 	) {
-		throw wrong(context, param, `must be${range(param)}, not ${parsed}`, itemIndex);
+		throw wrong(context, param, `must be ${range(param)[0]}, not ${parsed}`, itemIndex);
 	}
 	return parsed;
 }

@@ -53,6 +53,14 @@ const properties: INodeProperties[] = [
 	techniqueLocator,
 	...inputsSourceByVersion(),
 	{
+		displayName:
+			'Image and video inputs take a public URL, or binary:data (binary: and the binary field name) to upload a file of the item. An input named in the plural (images) takes several, one per line; one that shows el_… also takes an element ID.',
+		name: 'inputFieldsNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { inputsSource: ['fields'] } },
+	},
+	{
 		displayName: 'Inputs',
 		name: 'inputFields',
 		type: 'resourceMapper',
