@@ -227,6 +227,102 @@ Object.assign(EXPECTATIONS, {
 	},
 });
 
+/** The simulator's record of what it received (runs, uploads), or null with a failed check. */
+async function simulatorState() {
+	const state = await fetch(`${simRoot}/_simulator/state`)
+		.then((r) => r.json())
+		.catch((e) => ({ error: e.message }));
+	return check(!state.error, `the simulator's state can be read (SIM_BASE_URL=${process.env.SIM_BASE_URL ?? ''}${state.error ? `: ${state.error}` : ''})`)
+		? state
+		: null;
+}
+
+Object.assign(EXPECTATIONS, {
+	// examples/model-images-to-files.json: two prompts → Generation → Generate with the model
+	// Aurora 2 Fast at 16:9 → Download Outputs → Write Files to Disk.
+	'model-images-to-files': async () => {
+		if (!noError()) return;
+		const flora = nodeFullItems('Generate images');
+		check(flora.length === 2, `Generate images produced 2 items, one image per prompt (got ${flora.length})`);
+		check(
+			flora.every((i) => i.json.type === 'imageUrl' && i.json.status === 'completed' && /^run_/.test(i.json.run_id ?? '')),
+			`every item is a completed image run (${flora.map((i) => `${i.json.run_id} ${i.json.type} ${i.json.status}`).join('; ')})`,
+		);
+		check(new Set(flora.map((i) => i.json.run_id)).size === 2, 'the two items carry two different runs');
+		check(
+			flora.every((i) => isStoredBinary(i.binary?.data) && i.binary.data.mimeType === 'image/png'),
+			`every item carries its image as binary "data" (${flora.map((i) => `${i.binary?.data?.fileName} ${i.binary?.data?.mimeType}`).join('; ')})`,
+		);
+		const written = existsSync(filesDir) ? readdirSync(filesDir).filter((f) => f.startsWith('flora-model-')) : [];
+		check(
+			written.length === 2 && written.every((f) => readFileSync(path.join(filesDir, f)).subarray(0, 8).equals(PNG_SIGNATURE)),
+			`Save the images wrote two PNG files (${written.join(', ') || 'none'} in ${filesDir})`,
+		);
+		const state = await simulatorState();
+		if (!state) return;
+		const runs = state.runs.filter((r) => flora.some((i) => i.json.run_id === r.run_id));
+		check(
+			runs.length === 2 && runs.every((r) => r.model_id === 't2i-aurora-2-fast' && r.params?.aspect_ratio === '16:9'),
+			`FLORA generated with the chosen model and its parameter (${runs.map((r) => `${r.model_id} ${JSON.stringify(r.params)}`).join('; ')})`,
+		);
+		check(
+			runs.length === 2 && new Set(runs.map((r) => r.project_id)).size === 1 && /^prj_/.test(runs[0].project_id),
+			`both runs went into one project, "n8n examples" found or created once (${runs.map((r) => r.project_id).join(', ')})`,
+		);
+	},
+	// examples/video-resize-action.json: a video URL → Action → Run "Resize Video" at 1080 →
+	// Download Outputs: the resized video as binary.
+	'video-resize-action': async () => {
+		if (!noError()) return;
+		const flora = nodeFullItems('Resize the video');
+		check(flora.length === 1, `Resize the video produced 1 item (got ${flora.length})`);
+		const [item] = flora;
+		check(
+			item?.json.type === 'videoUrl' && item.json.status === 'completed' && typeof item.json.charged_cost === 'number',
+			`the item is the completed action run's video, with its charged cost (${item?.json.run_id} ${item?.json.type} ${item?.json.status} $${item?.json.charged_cost})`,
+		);
+		check(
+			isStoredBinary(item?.binary?.data) && /^video\//.test(item.binary.data.mimeType ?? ''),
+			`the item carries the video as binary "data" (${item?.binary?.data?.fileName} ${item?.binary?.data?.mimeType})`,
+		);
+		const state = await simulatorState();
+		if (!state) return;
+		const run = state.runs.find((r) => r.run_id === item?.json.run_id);
+		check(
+			run?.action_id === 'resize-video' && run.params?.resolution === '1080' && run.inputs.some((i) => i.type === 'video' || /video/i.test(i.type)),
+			`FLORA ran resize-video on the clip at 1080 (${run?.action_id} ${JSON.stringify(run?.params)} ${JSON.stringify(run?.inputs)})`,
+		);
+	},
+	// examples/asset-upload-then-edit.json: a file from disk → Asset → Upload → Generation →
+	// Generate with Aurora 2 Edit, the asset's URL in its Images.
+	'asset-upload-then-edit': async () => {
+		if (!noError()) return;
+		const [asset] = nodeItems('Upload the photo');
+		check(
+			/^asset_/.test(asset?.asset_id ?? '') && asset.status === 'ready' && /^https?:\/\//.test(asset.url ?? ''),
+			`Upload the photo gave a ready asset with its URL (${asset?.asset_id} ${asset?.status} ${asset?.url})`,
+		);
+		const edits = nodeItems('Edit the photo');
+		check(
+			edits.length >= 1 && edits.every((j) => j.type === 'imageUrl' && j.status === 'completed'),
+			`Edit the photo produced the edited image (${edits.map((j) => `${j.run_id} ${j.type} ${j.status}`).join('; ')})`,
+		);
+		const state = await simulatorState();
+		if (!state) return;
+		const upload = state.uploads.find((u) => u.assetId === asset?.asset_id);
+		const local = readFileSync(path.join(filesDir, 'flora', 'product.png'));
+		check(
+			upload?.size === local.length && upload?.sha256 === createHash('sha256').update(local).digest('hex'),
+			`the simulator received the photo's bytes for ${asset?.asset_id} (${upload?.size} bytes, ${upload?.contentType})`,
+		);
+		const run = state.runs.find((r) => r.run_id === edits[0]?.run_id);
+		check(
+			run?.model_id === 'i2i-aurora-2-edit' && JSON.stringify(run.params?.image_urls) === JSON.stringify([asset?.url]),
+			`the edit ran on the uploaded asset's URL (${run?.model_id} ${JSON.stringify(run?.params)})`,
+		);
+	},
+});
+
 function genericSuccess() {
 	check(exitCode === 0, `exit code 0 (got ${exitCode})`);
 	if (!check(!!run, 'stdout holds the run as JSON')) return;
@@ -245,3 +341,4 @@ if (failures.length > 0) {
 	if (stderr.trim()) console.log(`  --- stderr (last 20 lines) ---\n${stderr.split('\n').slice(-20).join('\n')}`);
 	process.exit(1);
 }
+

@@ -19,6 +19,7 @@
 // start_simulator) tell which input slots take images or videos; without them the field
 // labels are judged by their own words.
 // Needs: FLORA_E2E_CACHE (or the default cache) with playwright-core (e2e/install-browser.sh).
+import { checkModelPickerAndParams } from './editor-model-check.mjs';
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -230,11 +231,11 @@ async function checkTechniquePickerAndSchemaInputs(context) {
 		await locator.locator(tid('rlc-input')).first().click();
 		const items = page.locator(`${tid('rlc-item')}:visible`);
 		await items.first().waitFor({ timeout: 20000 });
-		await page.getByText('Product Shot', { exact: true }).first().waitFor({ timeout: 10000 }).catch(() => {});
+		await page.getByText(/^Product Shot/).first().waitFor({ timeout: 10000 }).catch(() => {});
 		const listed = (await items.allInnerTexts()).map((t) => t.trim().split('\n')[0]);
 		check(listed.length >= 5, `the list shows the simulator's techniques (${listed.length} shown: ${listed.slice(0, 6).join(', ')}, …)`);
-		check(listed.includes('Product Shot'), '"Product Shot" is in the list');
-		check(listed.includes('Storyboard to Video') || listed.length >= 20, '"Storyboard to Video" is in the list, or the list pages');
+		check(listed.includes('Product Shot ($0.12)'), `"Product Shot" is in the list with its cost per run in its name ("Product Shot ($0.12)"; n8n 2.x shows no result descriptions)`);
+		check(listed.some((t) => t.startsWith('Storyboard to Video')) || listed.length >= 20, '"Storyboard to Video" is in the list, or the list pages');
 		await checkTechniqueDescriptions(page, items, listResults);
 		await page.screenshot({ path: path.join(shotsDir, `${label}-technique-list.png`) });
 
@@ -248,7 +249,7 @@ async function checkTechniquePickerAndSchemaInputs(context) {
 			await page.waitForTimeout(250);
 		}
 		check(
-			narrowed.length > 0 && narrowed.length < listed.length && narrowed.includes('Storyboard to Video'),
+			narrowed.length > 0 && narrowed.length < listed.length && narrowed.some((t) => t.startsWith('Storyboard to Video')),
 			`searching "storyboard" narrows the list to ${JSON.stringify(narrowed)}`,
 		);
 		await page.screenshot({ path: path.join(shotsDir, `${label}-technique-list-search.png`) });
@@ -299,7 +300,7 @@ async function checkTechniquePickerAndSchemaInputs(context) {
  * (the node cannot change what n8n draws), and the check holds to what the node sent.
  */
 async function checkTechniqueDescriptions(page, items, listResults) {
-	const sent = listResults.find((r) => r.name === 'Product Shot');
+	const sent = listResults.find((r) => /^Product Shot\b/.test(r.name));
 	const costPattern = /\$\d+(\.\d+)? a run/;
 	check(
 		!!sent && costPattern.test(sent.description ?? '') && (sent.description ?? '').includes('→'),
@@ -694,6 +695,7 @@ async function main() {
 		await checkTechniquePickerAndSchemaInputs(context);
 		if (!args['no-execute']) await checkEmptyWorkspaceRun(context);
 		await checkExamplesOpenClean(context);
+		await checkModelPickerAndParams(context, { check, tid, oneLine, shot, newPage, openNode, workflowFile, exampleIds });
 		await checkTriggerPanel(context);
 		const relevant = pageErrors.filter((m) => /flora/i.test(m));
 		check(relevant.length === 0, `no page errors mentioning FLORA (${relevant.join(' | ') || 'none'})`);

@@ -58,7 +58,7 @@ WORKFLOW_ID="$(awk -F'\t' '$1 == "technique-run" { print $2 }' "$USER_FOLDER/wor
 V2_WORKFLOW_ID="$(awk -F'\t' '$1 == "editor-technique-v2" { print $2 }' "$USER_FOLDER/workflows/index.tsv")"
 EMPTY_WS_WORKFLOW_ID="$(awk -F'\t' '$1 == "editor-empty-workspace" { print $2 }' "$USER_FOLDER/workflows/index.tsv")"
 # The examples browser-check.mjs opens, as case=id,case=id,...
-EXAMPLE_IDS="$(awk -F'\t' '$1 ~ /^(technique-run|scheduled-batch|image-in-binary-out|long-video-webhook|trigger-pattern)$/ { printf "%s%s=%s", sep, $1, $2; sep = "," }' "$USER_FOLDER/workflows/index.tsv")"
+EXAMPLE_IDS="$(awk -F'\t' '$1 ~ /^(technique-run|scheduled-batch|image-in-binary-out|long-video-webhook|trigger-pattern|model-images-to-files)$/ { printf "%s%s=%s", sep, $1, $2; sep = "," }' "$USER_FOLDER/workflows/index.tsv")"
 
 t0=$(date +%s)
 if [[ -z "$BASE" ]]; then

@@ -27,10 +27,18 @@ test('the element ID option goes first, then the requirements from the end, the 
 
 test('an input that takes several values is named in the plural', () => {
 	expect(inputLabel('Clips', { type: 'video', several: true })).toBe('Clips (videos)');
-	expect(inputLabel('Texts', { type: 'text', several: true })).toBe('Texts (texts)');
+	expect(inputLabel('Lines', { type: 'text', several: true })).toBe('Lines (texts)');
 });
 
 test('a model parameter keeps its range only when it fits', () => {
 	expect(fieldLabel('Steps', [['1–50']])).toBe('Steps (1–50)');
 	expect(fieldLabel('Guidance scale strength', [['0–20']])).toBe('Guidance scale strength');
+});
+
+test('an input named after its kind is not labelled with the kind again', () => {
+	expect(inputLabel('Video', { type: 'video', several: false })).toBe('Video');
+	expect(inputLabel('Videos', { type: 'video', several: true })).toBe('Videos');
+	expect(inputLabel('Image', { type: 'imageUrl', several: false, extras: ['1:1'] })).toBe(
+		'Image (1:1)',
+	);
 });

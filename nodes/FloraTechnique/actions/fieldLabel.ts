@@ -39,6 +39,12 @@ export function inputLabel(
 ): string {
 	const kind = kindWord(input.type, input.several);
 	const extras = input.extras ?? [];
+	// An input named after its kind ("video", "videos") says it already.
+	if ([kindWord(input.type, false), kindWord(input.type, true)].includes(name.toLowerCase())) {
+		const said = name.charAt(0).toUpperCase() + name.slice(1);
+		const element = input.element ? ['or el_…'] : [];
+		return fieldLabel(said, [[...element, ...extras], extras, []].filter((d) => d.length));
+	}
 	const takes = input.element ? `${kind} or el_…` : kind;
 	// A requirement (aspect ratio, duration) matters more than the element ID option.
 	const candidates: string[][] = [];

@@ -24,6 +24,12 @@ function kindsOf(slots: Technique['inputs']): string {
  * gives, then its description. (FLORA's list does not say whether a technique is archived:
  * such a technique is refused only when a run is started.)
  */
+/**
+ * n8n 2.x lists only the names of list results (not their descriptions), so the cost that
+ * decides a choice goes into the name too.
+ */
+const withCost = (name: string, cost: number) => `${name} ($${cost.toFixed(2)})`;
+
 function techniqueSummary(technique: Technique): string {
 	const summary = `$${technique.run_cost.toFixed(2)} a run · ${kindsOf(technique.inputs)} → ${kindsOf(technique.outputs)}`;
 	return technique.description ? `${summary} · ${technique.description}` : summary;
@@ -47,7 +53,7 @@ export async function searchTechniques(
 	});
 	return {
 		results: response.body.techniques.map((technique) => ({
-			name: technique.name,
+			name: withCost(technique.name, technique.run_cost),
 			value: technique.technique_id,
 			url: `https://app.flora.ai/techniques/${technique.technique_id}`,
 			description: techniqueSummary(technique),
@@ -117,7 +123,7 @@ export async function searchModels(
 		matches(filter, model.model_id, model.name, model.provider),
 	);
 	return pageOf(models, paginationToken, (model) => ({
-		name: `${model.name}${model.beta ? ' (beta)' : ''}`,
+		name: `${model.name}${model.beta ? ' (beta)' : ''} (${model.estimated_credits} credits)`,
 		value: model.model_id,
 		description: `${model.provider} · about ${model.estimated_credits} credits and ${model.estimated_seconds} s a run${
 			model.capabilities.length ? ` · ${model.capabilities.join(', ')}` : ''
@@ -136,7 +142,7 @@ export async function searchActions(
 		matches(filter, action.action_id, action.name, action.description),
 	);
 	return pageOf(actions, paginationToken, (action) => ({
-		name: action.name,
+		name: withCost(action.name, action.charged_cost),
 		value: action.action_id,
 		description: `$${action.charged_cost.toFixed(2)} a run · ${action.inputs.map((port) => port.type).join(' + ') || 'nothing'} → ${action.outputs.map((port) => port.type).join(' + ') || 'nothing'} · ${action.description}`,
 	}));

@@ -36,7 +36,12 @@ function takesSeveral(port: ActionPort): boolean {
 }
 
 function portLabel(port: ActionPort): string {
-	return inputLabel(port.name, { type: port.type, several: takesSeveral(port) });
+	// Action ports are named like identifiers ("video", "source_video").
+	const name = port.name.replace(/_/g, ' ');
+	return inputLabel(name.charAt(0).toUpperCase() + name.slice(1), {
+		type: port.type,
+		several: takesSeveral(port),
+	});
 }
 
 /** One field per input of the action, then one per parameter, for the resource mapper. */
