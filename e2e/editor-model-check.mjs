@@ -4,7 +4,8 @@
 //   - the Model field is in "From list" mode and shows the saved model;
 //   - opening the list shows the image models of the simulator, each with its estimate in
 //     credits in its name, and no video, audio or text model (the list follows Type);
-//   - typing "edit" in the list's search narrows it to "Aurora 2 Edit";
+//   - typing "edit" in the list's search narrows it to "Aurora 2 Edit" (n8n keeps the chosen
+//     model on top of the results);
 //   - Model Parameters shows the saved fields whole ("Aspect ratio"), nothing says they are
 //     outdated, and the notice above them says a parameter that takes images takes public
 //     URLs or binary:data.
@@ -17,6 +18,14 @@ export async function checkModelPickerAndParams(context, h) {
 	if (!check(!!exampleIds['model-images-to-files'], 'model-images-to-files: its workflow id is given (--example-ids)')) return;
 	const saved = workflowFile('examples/model-images-to-files.json').nodes.find((n) => n.name === NODE)?.parameters ?? {};
 	const page = await newPage(context);
+	// What the node answered for each search (POST /rest/dynamic-node-parameters/resource-locator-results).
+	const answers = [];
+	page.on('response', async (response) => {
+		if (!/\/rest\/dynamic-node-parameters\/resource-locator-results/.test(response.url())) return;
+		const filter = (() => { try { return JSON.parse(response.request().postData() ?? '{}').filter ?? ''; } catch { return '?'; } })();
+		const body = await response.json().catch(() => null);
+		answers.push(`${JSON.stringify(filter)} → ${JSON.stringify((body?.data?.results ?? []).map((r) => r.name))}`);
+	});
 	try {
 		const { ndv } = await openNode(page, exampleIds['model-images-to-files'], NODE);
 		const locator = ndv.locator(tid('resource-locator-model'));
@@ -43,11 +52,18 @@ export async function checkModelPickerAndParams(context, h) {
 		await search.fill('edit');
 		let narrowed = [];
 		for (let i = 0; i < 40; i++) {
-			narrowed = (await items.allInnerTexts().catch(() => [])).map((t) => oneLine(t.split('\n')[0]));
-			if (narrowed.length === 1) break;
+			// n8n keeps the chosen model (by its saved name) on top of the results.
+			narrowed = (await items.allInnerTexts().catch(() => []))
+				.map((t) => oneLine(t.split('\n')[0]))
+				.filter((t) => t !== value);
+			if (narrowed.length === 1 && narrowed[0].startsWith('Aurora 2 Edit')) break;
 			await page.waitForTimeout(250);
 		}
-		check(narrowed.length === 1 && narrowed[0].startsWith('Aurora 2 Edit'), `model picker: searching "edit" narrows the list to ${JSON.stringify(narrowed)}`);
+		check(
+			narrowed.length === 1 && narrowed[0].startsWith('Aurora 2 Edit'),
+			`model picker: searching "edit" narrows the list to ${JSON.stringify(narrowed)} (the node answered: ${answers.join('; ')})`,
+		);
+		await shot(page, 'model-list-search');
 		await page.keyboard.press('Escape');
 		await page.waitForTimeout(400);
 

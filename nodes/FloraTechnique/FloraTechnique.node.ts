@@ -60,20 +60,20 @@ export class FloraTechnique implements INodeType {
 				noDataExpression: true,
 				options: [
 					{
-						name: 'Technique',
-						value: 'technique',
-						description: 'A reusable pipeline made in FLORA',
-					},
-					{ name: 'Generation', value: 'generation', description: 'A prompt to one model' },
-					{
 						name: 'Action',
 						value: 'action',
 						description: 'A ready-made edit of images, video, audio or text',
 					},
+					{ name: 'Asset', value: 'asset', description: 'A file in a workspace library' },
+					{ name: 'Generation', value: 'generation', description: 'A prompt to one model' },
 					{ name: 'Model', value: 'model', description: 'The models FLORA generates with' },
 					{ name: 'Project', value: 'project', description: 'Where the results of runs are kept' },
-					{ name: 'Asset', value: 'asset', description: 'A file in a workspace library' },
 					{ name: 'Run', value: 'run', description: 'A technique run already started' },
+					{
+						name: 'Technique',
+						value: 'technique',
+						description: 'A reusable pipeline made in FLORA',
+					},
 				],
 				default: 'technique',
 			},

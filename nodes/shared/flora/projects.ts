@@ -1,7 +1,7 @@
 import { randomString } from 'n8n-workflow';
 
 import type { FloraClient } from './client';
-import { floraErrorCode } from './errors';
+import { asNodeError, floraErrorCode } from './errors';
 import type { Project } from './types';
 
 /** The workspace's projects whose name is exactly `name`, most recently active first. */
@@ -44,14 +44,15 @@ export async function createProject(
 		});
 		return body;
 	} catch (error) {
-		if (floraErrorCode(error)?.code !== 'idempotency_duplicate') throw error;
+		if (floraErrorCode(error)?.code !== 'idempotency_duplicate')
+			throw asNodeError(client.node, error, itemIndex);
 		const made = (await projectsNamed(client, workspaceId, name, itemIndex)).find(
 			// FLORA stamps created_at in unix ms or seconds; clocks may differ by a minute.
 			(project) =>
 				(project.created_at < 1e12 ? project.created_at * 1000 : project.created_at) >=
 				startedAt - 60_000,
 		);
-		if (!made) throw error;
+		if (!made) throw asNodeError(client.node, error, itemIndex);
 		return made;
 	}
 }
