@@ -22,8 +22,15 @@ export function runFailedError(node: INode, run: Run, kind: RunKind, itemIndex: 
 	return error;
 }
 
-/** How to collect a run later: the words every message about a started run ends with. */
+/**
+ * How to collect a run later: the words every message about a started run ends with. Run →
+ * Wait reads technique runs only; a run FLORA reads by its ID alone (an action run, a
+ * generation) is read with Generation → Get, which reads any run by its ID.
+ */
 export function collectWith(runId: string, kind: RunKind): string {
+	if (kind.readPath === '/runs/{runId}') {
+		return `Generation → Get (Run ID: ${runId}), which reads any run by its ID (${kind.label})`;
+	}
 	return `Run → Wait (${kind.label}, Run ID: ${runId})`;
 }
 
