@@ -1,7 +1,8 @@
 import { randomString } from 'n8n-workflow';
 
 import type { FloraClient } from './client';
-import { floraErrorCode } from './errors';
+import { asNodeError, floraErrorCode } from './errors';
+import { collectPages } from './paging';
 import type { Project } from './types';
 
 /** The workspace's projects whose name is exactly `name`, most recently active first. */
@@ -11,14 +12,16 @@ export async function projectsNamed(
 	name: string,
 	itemIndex: number,
 ): Promise<Project[]> {
-	const { body } = await client.request<{ projects: Project[] }>({
-		method: 'GET',
-		path: '/projects',
-		qs: { workspace_id: workspaceId, query: name, limit: 100 },
-		retry: 'safe',
+	// The search matches names that contain the name: the project may be on a later page.
+	const projects = await collectPages<Project>(
+		client,
+		'/projects',
+		'projects',
+		{ workspace_id: workspaceId, query: name },
+		undefined,
 		itemIndex,
-	});
-	return (body.projects ?? []).filter((project) => project.name === name);
+	);
+	return projects.filter((project) => project.name === name);
 }
 
 /**
@@ -44,14 +47,15 @@ export async function createProject(
 		});
 		return body;
 	} catch (error) {
-		if (floraErrorCode(error)?.code !== 'idempotency_duplicate') throw error;
+		if (floraErrorCode(error)?.code !== 'idempotency_duplicate')
+			throw asNodeError(client.node, error, itemIndex);
 		const made = (await projectsNamed(client, workspaceId, name, itemIndex)).find(
 			// FLORA stamps created_at in unix ms or seconds; clocks may differ by a minute.
 			(project) =>
 				(project.created_at < 1e12 ? project.created_at * 1000 : project.created_at) >=
 				startedAt - 60_000,
 		);
-		if (!made) throw error;
+		if (!made) throw asNodeError(client.node, error, itemIndex);
 		return made;
 	}
 }
