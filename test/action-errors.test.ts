@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 /* Action → Run errors (FLORA's and the node's own checks before any request), the spending guard, and Action → Get Many. */
 import { ACTION_ROUTE, actionRun, operation } from './harness/actions';
 import { FLORA_NODE, runFlora, useSimulator } from './harness/flora';
@@ -139,7 +141,7 @@ describe('Action → Run, bad parameters are refused before any run request, nam
 		);
 		const item = Object.fromEntries(
 			Object.values(values).map((value, index) => [`v${index}`, value]),
-		);
+		) as IDataObject;
 		const parameters = await actionRun(flora.sim, actionId, fields);
 		const result = await runFlora(flora.sim, parameters, { ...V2, triggerItems: [item] });
 
