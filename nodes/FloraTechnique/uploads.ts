@@ -116,7 +116,8 @@ export async function uploadBinary(
 }
 
 /**
- * Makes a FLORA asset and waits until FLORA reports it ready. A file of the item up to 4 MB
+ * Makes a FLORA asset and waits until FLORA reports it ready (`full`: answers the asset as
+ * GET /assets/{assetId} reads it, with its name and type, not only its URL). A file of the item up to 4 MB
  * goes as one multipart request; a larger one through a signed upload, streamed from n8n's
  * binary store so the whole file is never held in memory; a URL is fetched by FLORA.
  */
@@ -126,6 +127,7 @@ export async function uploadAsset(
 	source: AssetSource,
 	target: AssetTarget,
 	itemIndex: number,
+	full = false,
 ): Promise<AssetAnswer> {
 	const where = {
 		workspace_id: target.workspaceId,
@@ -155,33 +157,35 @@ export async function uploadAsset(
 		fileName = binary.fileName ?? `upload.${binary.fileExtension ?? 'bin'}`;
 		asset = await sendFile(context, client, binary, fileName, where, itemIndex);
 	}
+	const read = async (current: AssetAnswer) =>
+		(
+			await client.request<AssetAnswer>({
+				method: 'GET',
+				path: `/assets/${encodeURIComponent(current.asset_id)}`,
+				retry: 'safe',
+				itemIndex,
+			})
+		).body;
 	const startedAt = Date.now();
-	const { value: ready } = await pollUntil(
+	let { value: ready } = await pollUntil(
 		client,
 		asset,
-		async (current) =>
-			(
-				await client.request<AssetAnswer>({
-					method: 'GET',
-					path: `/assets/${encodeURIComponent(current.asset_id)}`,
-					retry: 'safe',
-					itemIndex,
-				})
-			).body,
+		read,
 		(current) => current.status !== 'pending_upload',
 		{ startedAt, deadline: startedAt + ASSET_READY_TIMEOUT_MS },
 		itemIndex,
 	);
+	// A create's answer is short (no name, type or failure message): read the asset itself
+	// when it is wanted whole, or when it failed, for FLORA's reason.
+	if (ready === asset && (full || ready.status === 'failed')) ready = await read(asset);
 	if (ready.status !== 'ready' || !ready.url) {
+		const reason = ready.failure_message
+			? `${ready.failure_message} (asset ${ready.asset_id})`
+			: `The upload of the asset ${ready.asset_id} ended as "${ready.status}".`;
 		throw new NodeOperationError(
 			client.node,
 			`FLORA could not take the file "${fileName || ready.asset_id}"`,
-			{
-				itemIndex,
-				description:
-					ready.failure_message ??
-					`The upload of the asset ${ready.asset_id} ended as "${ready.status}". Check the file and try again.`,
-			},
+			{ itemIndex, description: `${reason} Check the file and try again.` },
 		);
 	}
 	return ready;

@@ -1,3 +1,5 @@
+import { NodeOperationError } from 'n8n-workflow';
+
 import type { FloraClient } from './client';
 import type { Action, GenerationType, Model } from './types';
 
@@ -50,19 +52,24 @@ export async function listActions(client: FloraClient, itemIndex?: number): Prom
 	});
 }
 
-/** One action with its inputs and parameters (GET /actions/{actionId}). */
+/**
+ * One action with its inputs and parameters, from the list FLORA offers (GET /actions, read
+ * once per execution). An ID FLORA does not list, whether FLORA's enum lacks it (GET
+ * /actions/{actionId} would be refused as a bad request) or FLORA does not offer it (404), is
+ * refused with one message naming it.
+ */
 export async function getAction(
 	client: FloraClient,
 	actionId: string,
 	itemIndex?: number,
 ): Promise<Action> {
-	return await once(client, `action:${actionId}`, async () => {
-		const { body } = await client.request<Action>({
-			method: 'GET',
-			path: `/actions/${encodeURIComponent(actionId)}`,
-			retry: 'safe',
-			itemIndex,
-		});
-		return body;
+	const action = (await listActions(client, itemIndex)).find(
+		(candidate) => candidate.action_id === actionId,
+	);
+	if (action) return action;
+	throw new NodeOperationError(client.node, `FLORA has no action "${actionId.slice(0, 60)}"`, {
+		itemIndex,
+		description:
+			'Check the Action field: pick the action from the list, or give an ID that Action → Get Many lists, such as resize-video.',
 	});
 }

@@ -2,6 +2,7 @@ import { randomString } from 'n8n-workflow';
 
 import type { FloraClient } from './client';
 import { asNodeError, floraErrorCode } from './errors';
+import { collectPages } from './paging';
 import type { Project } from './types';
 
 /** The workspace's projects whose name is exactly `name`, most recently active first. */
@@ -11,14 +12,16 @@ export async function projectsNamed(
 	name: string,
 	itemIndex: number,
 ): Promise<Project[]> {
-	const { body } = await client.request<{ projects: Project[] }>({
-		method: 'GET',
-		path: '/projects',
-		qs: { workspace_id: workspaceId, query: name, limit: 100 },
-		retry: 'safe',
+	// The search matches names that contain the name: the project may be on a later page.
+	const projects = await collectPages<Project>(
+		client,
+		'/projects',
+		'projects',
+		{ workspace_id: workspaceId, query: name },
+		undefined,
 		itemIndex,
-	});
-	return (body.projects ?? []).filter((project) => project.name === name);
+	);
+	return projects.filter((project) => project.name === name);
 }
 
 /**

@@ -22,8 +22,15 @@ export function runFailedError(node: INode, run: Run, kind: RunKind, itemIndex: 
 	return error;
 }
 
-/** How to collect a run later: the words every message about a started run ends with. */
+/**
+ * How to collect a run later: the words every message about a started run ends with. Run →
+ * Wait reads technique runs only; a run FLORA reads by its ID alone (an action run, a
+ * generation) is read with Generation → Get, which reads any run by its ID.
+ */
 export function collectWith(runId: string, kind: RunKind): string {
+	if (kind.readPath === '/runs/{runId}') {
+		return `Generation → Get (Run ID: ${runId}), which reads any run by its ID (${kind.label})`;
+	}
 	return `Run → Wait (${kind.label}, Run ID: ${runId})`;
 }
 
@@ -106,6 +113,28 @@ export function missingRunError(
 	return error;
 }
 
+/**
+ * FLORA says the key started a run of a kind it lists nowhere (an action run): the run exists,
+ * but nothing tells its ID.
+ */
+export function unlistedRunError(
+	node: INode,
+	create: LostCreate,
+	itemIndex: number,
+): NodeOperationError {
+	const { label } = create.kind;
+	const error = new NodeOperationError(
+		node,
+		"FLORA started this item's run, but its answer was lost and FLORA cannot say which run it is",
+		{
+			itemIndex,
+			description: `FLORA answered that the idempotency key ${create.idempotencyKey} was already used, so a run (${label}) was started and goes on; it is charged if it completes. FLORA lists action runs nowhere, so the node cannot find its run ID: look for its result in the project in FLORA. Do not run the workflow again within two hours without setting the Idempotency Key option to ${create.idempotencyKey}: a new key starts and pays for a new run.`,
+		},
+	);
+	error.context.idempotencyKey = create.idempotencyKey;
+	return error;
+}
+
 /** The create gave up after attempts that may have reached FLORA: the run may have started. */
 export function unconfirmedStartError(
 	node: INode,
@@ -118,7 +147,9 @@ export function unconfirmedStartError(
 	const error = asNodeError(node, cause, itemIndex);
 	const where = candidates?.length
 		? `These runs (${label}) started at that moment and may be this item's: ${candidates.join(', ')}. Collect them with Run → Wait (${label}) before running the workflow again.`
-		: `Before running the workflow again, look for it with Run → Get Many (${label}, runs since ${since(create)}).`;
+		: create.kind.history
+			? `Before running the workflow again, look for it with Run → Get Many (${label}, runs since ${since(create)}).`
+			: `FLORA lists such runs (${label}) nowhere: before running the workflow again, look for its result in the project in FLORA.`;
 	const requestId =
 		typeof error.context.requestId === 'string' ? `\nRequest ID: ${error.context.requestId}` : '';
 	error.description = `An attempt to start the run may have reached FLORA before its answer was lost, so the run may have started. ${where} Running again with the Idempotency Key option set to ${create.idempotencyKey} within two hours cannot start it twice.${requestId}`;

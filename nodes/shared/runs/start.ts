@@ -10,6 +10,7 @@ import {
 	appendNoRunStarted,
 	missingRunError,
 	unconfirmedStartError,
+	unlistedRunError,
 } from './errors';
 import type { ItemCreate } from './ledger';
 import { RunLedger, mayHaveCreated } from './ledger';
@@ -99,6 +100,7 @@ export async function startRun(
 
 /** FLORA said an earlier attempt started the run: find it in the history. */
 async function recoverRun(client: FloraClient, item: ItemCreate, options: StartOptions) {
+	if (!item.kind.history) throw unlistedRunError(client.node, item, options.itemIndex);
 	const recovery = await RunLedger.of(client)
 		.recover(item, options.deadline, true)
 		.catch((error: unknown) => {
@@ -122,6 +124,8 @@ async function checkNothingStarted(
 	item: ItemCreate,
 	options: StartOptions,
 ) {
+	// FLORA lists such runs nowhere: whether one started cannot be known.
+	if (!item.kind.history) throw unconfirmedStartError(client.node, cause, item, options.itemIndex);
 	const recovery = await RunLedger.of(client)
 		.recover(item, options.deadline, false)
 		.catch(() => undefined);

@@ -128,6 +128,17 @@ function paramValue(
 		}
 		return parsed;
 	}
+	if (type === 'options') {
+		const offered = (param.available_values ?? []).map((option) => option.value);
+		if (!offered.includes(String(value))) {
+			throw new NodeOperationError(
+				context.getNode(),
+				`${name} must be one of ${offered.join(', ')}`,
+				{ itemIndex, description: `It is set to "${String(value).slice(0, 60)}".` },
+			);
+		}
+		return String(value);
+	}
 	if (type === 'boolean') return value === true || value === 'true';
 	if (type !== 'number') return value;
 	const number = Number(value);

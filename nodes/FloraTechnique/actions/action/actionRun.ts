@@ -3,7 +3,6 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { getAction } from '../../../shared/flora/catalogue';
 import type { FloraClient } from '../../../shared/flora/client';
-import { floraErrorCode } from '../../../shared/flora/errors';
 import type { Action } from '../../../shared/flora/types';
 import { actionRunKind } from '../../runKinds';
 import type { MediaInputType } from '../../uploads';
@@ -68,14 +67,7 @@ async function actionOf(
 	item: PreparedAction,
 	itemIndex: number,
 ): Promise<Action> {
-	return await getAction(client, item.actionId, itemIndex).catch((error: unknown) => {
-		if (floraErrorCode(error)?.code !== 'not_found') throw error;
-		throw new NodeOperationError(client.node, `FLORA has no action "${item.actionId}"`, {
-			itemIndex,
-			description:
-				'Check the Action field: pick the action from the list, or give an ID that Action → Get Many lists, such as resize-video.',
-		});
-	});
+	return await getAction(client, item.actionId, itemIndex);
 }
 
 /** Action → Run for the batch: an action on URLs, texts and files of the item. */

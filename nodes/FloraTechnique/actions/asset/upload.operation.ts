@@ -123,6 +123,13 @@ export async function executeItem(
 	const projectId = options.projectId
 		? readPrefixedId(this, options.projectId, 'prj', 'Project ID', itemIndex)
 		: undefined;
-	const asset = await uploadAsset(this, client, source, { workspaceId, projectId }, itemIndex);
+	const asset = await uploadAsset(
+		this,
+		client,
+		source,
+		{ workspaceId, projectId },
+		itemIndex,
+		true,
+	);
 	return [{ json: { ...asset }, pairedItem: { item: itemIndex } }];
 }

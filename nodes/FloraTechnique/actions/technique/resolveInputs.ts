@@ -63,6 +63,10 @@ export async function resolveInputs(
 			);
 		}
 		const type = slot.type as RunInputType;
+		// A media slot that takes one value, given several lines or a list: said as such.
+		if (draft.entries && draft.entries.length > 1 && !slot.allow_multiple && type !== 'text') {
+			throw givenTimes(client, technique, slot, draft.entries.length, itemIndex);
+		}
 		const values = draft.entries && slot.allow_multiple ? draft.entries : [draft.value];
 		return values.map((value) =>
 			checkElement(
@@ -143,10 +147,23 @@ function checkRepeats(
 	for (const [id, count] of counts) {
 		const slot = technique.inputs.find((candidate) => candidate.id === id);
 		if (count === 1 || slot?.allow_multiple) continue;
-		const label = slot ? slotLabel(slot) : `"${id}"`;
-		throw new NodeOperationError(client.node, `The input ${label} is given ${count} times`, {
-			itemIndex,
-			description: `The slot "${id}" of the technique "${technique.name}" takes one value. Remove the others; only slots that allow several values take more than one.`,
-		});
+		throw givenTimes(client, technique, slot ?? { id, name: id }, count, itemIndex);
 	}
+}
+
+function givenTimes(
+	client: FloraClient,
+	technique: Technique,
+	slot: { id: string; name: string },
+	count: number,
+	itemIndex: number,
+) {
+	return new NodeOperationError(
+		client.node,
+		`The input ${slotLabel(slot)} is given ${count} times`,
+		{
+			itemIndex,
+			description: `The slot "${slot.id}" of the technique "${technique.name}" takes one value. Remove the others (one per line or list entry); only slots that allow several values take more than one.`,
+		},
+	);
 }
