@@ -50,6 +50,7 @@ export function generationRunKind(
 			qs: { workspace_id: workspaceId, project_id: projectId },
 		},
 		label: model.model_id ? `Model: ${model.model_id}` : `Generation: ${model.type}`,
+		collect: { one: 'Generation → Get', many: 'Generation → Get Many' },
 		...(output ? { outputs: [{ id: model.type, ...output }] } : {}),
 	};
 }
