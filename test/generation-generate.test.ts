@@ -148,10 +148,14 @@ describe('Generation → Generate, waiting by polling', () => {
 	});
 
 	test('every item starts its own generation, in order, each output paired with its item', async () => {
-		const result = await runFlora(flora.sim, generate({ model: modelLocator('t2i-aurora-2-fast') }), {
-			typeVersion: 2,
-			triggerItems: prompts('a red chair', 'a blue lamp', 'a green rug'),
-		});
+		const result = await runFlora(
+			flora.sim,
+			generate({ model: modelLocator('t2i-aurora-2-fast') }),
+			{
+				typeVersion: 2,
+				triggerItems: prompts('a red chair', 'a blue lamp', 'a green rug'),
+			},
+		);
 
 		const items = result.items(FLORA_NODE);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
@@ -241,7 +245,10 @@ describe('Generation → Generate, failed generations', () => {
 	test('a failed generation stops the workflow with an error naming the run and its error code', async () => {
 		const result = await runFlora(
 			flora.sim,
-			generate({ model: modelLocator('t2i-aurora-2-pro'), prompt: 'a portrait #fail:safety_blocked' }),
+			generate({
+				model: modelLocator('t2i-aurora-2-pro'),
+				prompt: 'a portrait #fail:safety_blocked',
+			}),
 			{ typeVersion: 2 },
 		);
 
@@ -259,11 +266,15 @@ describe('Generation → Generate, failed generations', () => {
 	});
 
 	test('under Continue On Fail the failed one becomes its item’s error item and the others complete', async () => {
-		const result = await runFlora(flora.sim, generate({ model: modelLocator('t2i-aurora-2-fast') }), {
-			typeVersion: 2,
-			continueOnFail: true,
-			triggerItems: prompts('first', 'second #fail:provider_error', 'third'),
-		});
+		const result = await runFlora(
+			flora.sim,
+			generate({ model: modelLocator('t2i-aurora-2-fast') }),
+			{
+				typeVersion: 2,
+				continueOnFail: true,
+				triggerItems: prompts('first', 'second #fail:provider_error', 'third'),
+			},
+		);
 
 		expect(result.status).toBe('success');
 		const items = result.items(FLORA_NODE);
@@ -291,9 +302,13 @@ describe('Generation → Generate, failed generations', () => {
 			code: 'not_found',
 		});
 
-		const result = await runFlora(flora.sim, generate({ model: modelLocator('t2i-aurora-2-fast') }), {
-			typeVersion: 2,
-		});
+		const result = await runFlora(
+			flora.sim,
+			generate({ model: modelLocator('t2i-aurora-2-fast') }),
+			{
+				typeVersion: 2,
+			},
+		);
 
 		expect(result.status).toBe('error');
 		const [run] = flora.sim.listRuns();
