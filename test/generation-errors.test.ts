@@ -1,4 +1,5 @@
 /* What FLORA refuses of a generation, as a builder reads it; and waiting for generations by webhook. */
+import axios from 'axios';
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEFAULT_API_KEY, VIEWER_API_KEY } from '../simulator';
@@ -13,7 +14,9 @@ import {
 import {
 	GENERATE_ROUTE,
 	GENERATIONS_ROUTE,
+	PROJECT_ID,
 	READ_ANY_RUN_ROUTE,
+	WORKSPACE_ID,
 	generate,
 	modelLocator,
 	modelParams,
@@ -127,6 +130,33 @@ describe('FLORA’s errors on Generation → Generate', () => {
 		expect(flora.sim.countRequests(GENERATE_ROUTE)).toBe(5);
 		expect(flora.sim.listRuns()).toEqual([]);
 	});
+});
+
+test('a lost create answer is matched to its own generation, though another started a second earlier', async () => {
+	// A generation FLORA's answer to a create does not date: the run history tells the node when.
+	await axios.post(
+		`${flora.sim.baseUrl}/generate`,
+		{ type: 'image', prompt: 'someone else’s', workspace_id: WORKSPACE_ID, project_id: PROJECT_ID },
+		{ headers: { Authorization: `Bearer ${DEFAULT_API_KEY}` } },
+	);
+	await new Promise((resolve) => setTimeout(resolve, 1000));
+	// The first create is only delayed; the second is handled, then its answer is lost.
+	flora.sim.injectFault({ route: GENERATE_ROUTE, kind: 'delay', ms: 1 });
+	flora.sim.injectFault({ route: GENERATE_ROUTE, kind: 'dropAfterHandling' });
+
+	const result = await runFlora(
+		flora.sim,
+		generate({ ...fast, options: { concurrency: 1, outputLayout: 'perRun' } }),
+		{ typeVersion: 2, triggerItems: prompts('first', 'second', 'third') },
+	);
+
+	expect(result.error?.message).toBeUndefined();
+	const items = result.items(FLORA_NODE);
+	const runPrompts = items.map(
+		(item) => flora.sim.getRun(item.json.run_id as string)?.inputs[0].value,
+	);
+	expect(runPrompts).toEqual(['first', 'second', 'third']);
+	expect(flora.sim.listRuns()).toHaveLength(4);
 });
 
 describe('Generation → Generate, waiting by webhook', () => {
