@@ -50,6 +50,7 @@ export function generationRunKind(
 			qs: { workspace_id: workspaceId, project_id: projectId },
 		},
 		label: model.model_id ? `Model: ${model.model_id}` : `Generation: ${model.type}`,
+		collect: { one: 'Generation → Get', many: 'Generation → Get Many' },
 		...(output ? { outputs: [{ id: model.type, ...output }] } : {}),
 	};
 }
@@ -60,6 +61,8 @@ export function actionRunKind(action: Pick<Action, 'action_id' | 'outputs'>): Ru
 		fields: { action_id: action.action_id },
 		readPath: '/runs/{runId}',
 		label: `Action: ${action.action_id}`,
+		// Generation → Get reads any run by its ID; there is no list of action runs to offer.
+		collect: { one: 'Generation → Get' },
 		outputs: action.outputs.map((port) => ({
 			id: port.name,
 			name: port.name,

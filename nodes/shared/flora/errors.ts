@@ -180,7 +180,7 @@ function safeHost(url: string) {
 /** What a failed run's error code means for the person who built the workflow. */
 export const RUN_FAILURES: Record<string, string> = {
 	provider_error:
-		'The AI provider behind this technique failed. Running again usually works; failed runs are not charged.',
+		'The AI provider behind this run failed. Running again usually works; failed runs are not charged.',
 	model_timeout:
 		'The model took too long and FLORA stopped the run. Running again usually works; failed runs are not charged.',
 	safety_blocked:
@@ -188,7 +188,7 @@ export const RUN_FAILURES: Record<string, string> = {
 	input_unreachable:
 		'FLORA could not download one of the input URLs. Make sure every image or video URL is public (not behind a login) and still valid.',
 	internal_error:
-		'FLORA had an internal error while running the technique. Try again later; failed runs are not charged.',
+		'FLORA had an internal error during the run. Try again later; failed runs are not charged.',
 };
 
 /** Errors keep their n8n type; anything else becomes a NodeOperationError for that item. */

@@ -92,6 +92,8 @@ export interface ModelParam {
 	options?: Array<{ label: string; value: string; description?: string }>;
 	label?: string;
 	description?: string;
+	/** A dict parameter's keys, each a number within its range. */
+	properties?: Record<string, { min?: number; max?: number; default?: number }>;
 }
 
 export type GenerationType = 'image' | 'video' | 'audio' | 'text';

@@ -4,6 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { RUN_FAILURES, asNodeError } from '../flora/errors';
 import type { Run } from '../flora/types';
 import type { RunKind } from './kind';
+import { collectOperation, listOperation } from './kind';
 
 /** A run that ended as failed: names it, FLORA's error code and what to do. */
 export function runFailedError(node: INode, run: Run, kind: RunKind, itemIndex: number) {
@@ -28,10 +29,7 @@ export function runFailedError(node: INode, run: Run, kind: RunKind, itemIndex: 
  * generation) is read with Generation → Get, which reads any run by its ID.
  */
 export function collectWith(runId: string, kind: RunKind): string {
-	if (kind.readPath === '/runs/{runId}') {
-		return `Generation → Get (Run ID: ${runId}), which reads any run by its ID (${kind.label})`;
-	}
-	return `Run → Wait (${kind.label}, Run ID: ${runId})`;
+	return `${collectOperation(kind)} (${kind.label}, Run ID: ${runId})`;
 }
 
 /** What every error after a run started says: the run goes on, and how to collect it. */
@@ -86,7 +84,7 @@ export function ambiguousRunError(
 		`FLORA started this item's run, but the node cannot tell which of these runs it is: ${candidates.join(', ')}`,
 		{
 			itemIndex,
-			description: `FLORA's answer to the run request was lost, and other runs (${label}) started at the same moment; FLORA's run history does not say which request started which run. Each of these runs goes on in FLORA and is charged if it completes. Do not run the workflow again: that starts and pays for new runs. Collect them with Run → Wait (${label}) and tell them apart by their inputs in FLORA. Idempotency key: ${create.idempotencyKey}.`,
+			description: `FLORA's answer to the run request was lost, and other runs (${label}) started at the same moment; FLORA's run history does not say which request started which run. Each of these runs goes on in FLORA and is charged if it completes. Do not run the workflow again: that starts and pays for new runs. Collect them with ${collectOperation(create.kind)} (${label}) and tell them apart by their inputs in FLORA. Idempotency key: ${create.idempotencyKey}.`,
 		},
 	);
 	error.context.candidateRunIds = candidates;
@@ -106,7 +104,7 @@ export function missingRunError(
 		"FLORA started this item's run, but the run is not in FLORA's run history",
 		{
 			itemIndex,
-			description: `FLORA answered that the idempotency key ${create.idempotencyKey} was already used, so a run was started, but no run (${label}) created since ${since(create)} fits. Do not run the workflow again: look for the run with Run → Get Many (${label}) and collect it with Run → Wait.`,
+			description: `FLORA answered that the idempotency key ${create.idempotencyKey} was already used, so a run was started, but no run (${label}) created since ${since(create)} fits. Do not run the workflow again: look for the run with ${listOperation(create.kind)} (${label}) and collect it with ${collectOperation(create.kind)}.`,
 		},
 	);
 	error.context.idempotencyKey = create.idempotencyKey;
@@ -146,9 +144,9 @@ export function unconfirmedStartError(
 	const { label } = create.kind;
 	const error = asNodeError(node, cause, itemIndex);
 	const where = candidates?.length
-		? `These runs (${label}) started at that moment and may be this item's: ${candidates.join(', ')}. Collect them with Run → Wait (${label}) before running the workflow again.`
+		? `These runs (${label}) started at that moment and may be this item's: ${candidates.join(', ')}. Collect them with ${collectOperation(create.kind)} (${label}) before running the workflow again.`
 		: create.kind.history
-			? `Before running the workflow again, look for it with Run → Get Many (${label}, runs since ${since(create)}).`
+			? `Before running the workflow again, look for it with ${listOperation(create.kind)} (${label}, runs since ${since(create)}).`
 			: `FLORA lists such runs (${label}) nowhere: before running the workflow again, look for its result in the project in FLORA.`;
 	const requestId =
 		typeof error.context.requestId === 'string' ? `\nRequest ID: ${error.context.requestId}` : '';

@@ -93,7 +93,7 @@ export function timedOutRunItem(
 		`The FLORA run ${run.run_id} did not finish within ${options.timeoutMs / 1000} seconds`,
 		{
 			itemIndex,
-			description: `${why} It goes on in FLORA and is charged if it completes: do not run the workflow again. Collect it later with ${collectWith(run.run_id, kind)} or Run → Get; raise "Timeout", or set "On Timeout" to "Return the Run" to pass the run on instead.`,
+			description: `${why} It goes on in FLORA and is charged if it completes: do not run the workflow again. Collect it later with ${collectWith(run.run_id, kind)}${kind.collect ? '' : ' or Run → Get'}; raise "Timeout", or set "On Timeout" to "Return the Run" to pass the run on instead.`,
 		},
 	);
 	error.context.runId = run.run_id;

@@ -7,6 +7,7 @@ import type { Run } from '../flora/types';
 import { afterRunStarted } from './errors';
 import { finishRun } from './finish';
 import type { RunKind } from './kind';
+import { collectOperation, listOperation } from './kind';
 import type { ItemCreate } from './ledger';
 import { RunLedger } from './ledger';
 import { fingerprintOf, itemRuns } from './memory';
@@ -152,8 +153,12 @@ export function namingOtherStartedRuns(context: IExecuteFunctions, error: unknow
 	);
 	if (others.length === 0) return nodeError;
 	const ids = others.map((remembered) => remembered.runId as string);
-	const label = others[0].kind ? ` (${others[0].kind.label})` : '';
-	nodeError.description = `${nodeError.description ?? ''}\nThis execution also started these runs, which go on in FLORA and are charged if they complete: ${ids.join(', ')}. Collect them with Run → Wait${label} or Run → Get Many (with Retry On Fail the node collects them itself), or set On Error to Continue to get every item's result.`;
+	const kind = others[0].kind;
+	const label = kind ? ` (${kind.label})` : '';
+	const [one, many] = kind
+		? [collectOperation(kind), listOperation(kind)]
+		: ['Run → Wait', 'Run → Get Many'];
+	nodeError.description = `${nodeError.description ?? ''}\nThis execution also started these runs, which go on in FLORA and are charged if they complete: ${ids.join(', ')}. Collect them with ${one}${label} or ${many} (with Retry On Fail the node collects them itself), or set On Error to Continue to get every item's result.`;
 	nodeError.context.otherRunIds = ids;
 	return nodeError;
 }

@@ -27,6 +27,21 @@ export interface RunKind {
 	label: string;
 	/** The output slots of what the run is of, when known: they name the outputs. */
 	outputs?: OutputSlot[];
+	/**
+	 * The node's operations that read such a run by its ID and list such runs, for messages
+	 * that say how to collect a run; Run → Wait and Run → Get Many (technique runs) when absent.
+	 */
+	collect?: { one: string; many?: string };
+}
+
+/** The operation that collects a run of this kind by its ID ("Run → Wait"). */
+export function collectOperation(kind: RunKind): string {
+	return kind.collect?.one ?? 'Run → Wait';
+}
+
+/** The operation that lists runs of this kind ("Run → Get Many"). */
+export function listOperation(kind: RunKind): string {
+	return kind.collect ? (kind.collect.many ?? kind.collect.one) : 'Run → Get Many';
 }
 
 export function readPathOf(kind: RunKind, runId: string): string {

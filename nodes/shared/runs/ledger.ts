@@ -101,12 +101,24 @@ export class RunLedger {
 		return this.claimed.has(runId);
 	}
 
+	/**
+	 * Answered creates whose answer gave no `created_at` (a generation's): the clock offset is
+	 * narrowed with them once the run history shows when their runs were created.
+	 */
+	private readonly undated = new Map<string, Attempt>();
+
 	/** Records an answered create: its run is claimed and the clock offset narrowed. */
 	answered(run: { run_id: string; created_at?: number }, attempt: Attempt | undefined) {
 		this.claim(run.run_id);
-		if (!attempt || typeof run.created_at !== 'number') return;
-		const created = toMs(run.created_at);
-		const precision = precisionOf(run.created_at);
+		if (!attempt) return;
+		if (typeof run.created_at !== 'number') this.undated.set(run.run_id, attempt);
+		else this.narrow(run.created_at, attempt);
+	}
+
+	/** A run created at FLORA time `createdAt` during `attempt`: the offset lies within. */
+	private narrow(createdAt: number, attempt: Attempt) {
+		const created = toMs(createdAt);
+		const precision = precisionOf(createdAt);
 		const low = Math.max(this.offset.low, created - attempt.settledAt - precision);
 		const high = Math.min(this.offset.high, created - attempt.sentAt + precision);
 		if (low > high) {
@@ -179,6 +191,12 @@ export class RunLedger {
 				Math.max(...batch.map(({ deadline }) => deadline)),
 				batch[0].item.itemIndex,
 			);
+			for (const run of history) {
+				const attempt = this.undated.get(run.run_id);
+				if (!attempt || typeof run.created_at !== 'number') continue;
+				this.undated.delete(run.run_id);
+				this.narrow(run.created_at, attempt);
+			}
 			const outcomes = this.match(batch, history);
 			batch.forEach((pending, index) => {
 				const outcome = outcomes[index];

@@ -151,7 +151,12 @@ export const generationRuns: RunOperation<PreparedGeneration> = {
 	},
 	async check(context, client, item, itemIndex) {
 		const model = await modelOf(client, item, itemIndex);
-		if (model) checkModelParams(context, model, item.params, itemIndex);
+		if (!model) return;
+		// Files of the item too, so that no item's run starts before another item's is refused.
+		const { binaries } = checkModelParams(context, model, item.params, itemIndex);
+		for (const { name, property } of binaries) {
+			checkBinaryInput(context, itemIndex, `"${name}"`, property, undefined);
+		}
 	},
 	async plan(client, item, itemIndex) {
 		// A model's estimate is in credits, not dollars: such a run counts as the assumed cost.

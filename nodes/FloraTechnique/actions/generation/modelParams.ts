@@ -23,7 +23,7 @@ const FIELD_TYPES: Record<ModelParam['type'], FieldType> = {
 	dict: 'object',
 };
 
-function range(param: ModelParam): string[] {
+function range(param: { min?: number; max?: number }): string[] {
 	if (param.min !== undefined && param.max !== undefined) return [`${param.min}–${param.max}`];
 	if (param.min !== undefined) return [`at least ${param.min}`];
 	if (param.max !== undefined) return [`at most ${param.max}`];
@@ -88,6 +88,42 @@ function number(
 		throw wrong(context, param, `must be ${range(param)[0]}, not ${parsed}`, itemIndex);
 	}
 	return parsed;
+}
+
+/** A dict's keys, where the model names them: each one of its keys, a number within its range. */
+function checkDictKeys(
+	context: IExecuteFunctions,
+	param: ModelParam,
+	dict: IDataObject,
+	itemIndex: number,
+) {
+	const keys = param.properties;
+	if (!keys) return;
+	for (const [key, value] of Object.entries(dict)) {
+		const bounds = keys[key];
+		if (!bounds) {
+			throw wrong(
+				context,
+				param,
+				`has no key "${key}"; its keys are ${Object.keys(keys).join(', ')}`,
+				itemIndex,
+			);
+		}
+		const inRange =
+			typeof value === 'number' &&
+			Number.isFinite(value) &&
+			(bounds.min === undefined || value >= bounds.min) &&
+			(bounds.max === undefined || value <= bounds.max);
+		if (!inRange) {
+			const span = range(bounds)[0];
+			throw wrong(
+				context,
+				param,
+				`key "${key}" must be ${span ? `a number ${span}` : 'a number'}, not ${JSON.stringify(value)}`,
+				itemIndex,
+			);
+		}
+	}
 }
 
 function parseJson(text: string): unknown {
@@ -162,6 +198,7 @@ export function checkModelParams(
 				const parsed = typeof raw === 'string' ? parseJson(raw) : raw;
 				if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
 					throw wrong(context, param, 'takes an object, such as {"key": 1}', itemIndex);
+				checkDictKeys(context, param, parsed as IDataObject, itemIndex);
 				params[param.name] = parsed as IDataObject;
 				break;
 			}

@@ -1,0 +1,150 @@
+/*
+ * Generation → Generate under seeded random faults on every route (GET /models, POST /generate,
+ * GET /runs/{runId}, GET /generations, the media host): 429 with retry-after, 500, 503, dropped
+ * connections, connections dropped after FLORA acted, slow answers, cut downloads. 60 items at
+ * concurrency 10, polling and webhook wait, with and without Download Outputs, three seeds:
+ * every item gets its own generation, none is orphaned or started twice, the key never leaks.
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import type { ChaosSpec } from '../simulator';
+import { DEFAULT_API_KEY } from '../simulator';
+import { runWorkflow } from './harness/engine';
+import {
+	FLORA_NODE,
+	runTechniqueWorkflow,
+	useSimulator,
+	webhookCredentials,
+} from './harness/flora';
+import { GENERATE_ROUTE, generate, modelLocator } from './harness/generation';
+import type { ExecutionOutcome } from './harness/invariants';
+import { violations } from './harness/invariants';
+import { captureLogs } from './harness/logs';
+import { startWaitingExecution } from './harness/waiting';
+
+const flora = useSimulator({ timeScale: 100, allowInsecureCallbacks: true });
+
+/** Seeds come from FLORA_CHAOS_GENERATION_SEEDS (comma separated) to try new ones; these run in CI. */
+const SEEDS = (process.env.FLORA_CHAOS_GENERATION_SEEDS ?? '71,83,97')
+	.split(',')
+	.map((seed) => Number(seed.trim()))
+	.filter((seed) => Number.isInteger(seed));
+const ITEMS = 60;
+const CHAOS: Omit<ChaosSpec, 'seed'> = { rate: 0.3, retryAfterSeconds: 0.1, slowMs: [20, 400] };
+
+const logged = captureLogs();
+
+type Variant = { mode: 'poll' | 'webhook'; download: boolean };
+const VARIANTS: Variant[] = (['poll', 'webhook'] as const).flatMap((mode) =>
+	[false, true].map((download) => ({ mode, download })),
+);
+const nameOf = ({ mode, download }: Variant) => `${mode}${download ? '+download' : ''}`;
+
+/** Each item's prompt is its own; some fail, durations drawn from the seed. */
+function promptsFor(seed: number, variant: string): string[] {
+	let state = seed;
+	const next = () => {
+		state = (state * 1103515245 + 12345) % 2 ** 31;
+		return state / 2 ** 31;
+	};
+	return Array.from({ length: ITEMS }, (_, index) => {
+		const duration = 3 + Math.floor(next() * 10);
+		const fails = next() < 0.05 ? ' #fail:provider_error' : '';
+		return `gen seed ${seed} ${variant} item ${index} #duration:${duration}${fails}`;
+	});
+}
+
+async function runExecution(seed: number, variant: Variant) {
+	const prompts = promptsFor(seed, nameOf(variant));
+	const workflow = runTechniqueWorkflow(
+		generate({
+			model: modelLocator('t2i-aurora-2-fast'),
+			waitMode: variant.mode,
+			options: {
+				concurrency: 10,
+				outputLayout: 'perRun',
+				pollInterval: 0.5,
+				timeout: 300,
+				...(variant.download ? { download: true } : {}),
+			},
+		}),
+		{ continueOnFail: true, typeVersion: 2 },
+	);
+	const triggerItems = prompts.map((prompt) => ({ prompt }));
+	const credentials = webhookCredentials(flora.sim);
+	if (variant.mode === 'webhook') {
+		const execution = await startWaitingExecution(workflow, { credentials, triggerItems });
+		try {
+			const final = await execution.final;
+			const items: INodeExecutionData[] = final.nodes[FLORA_NODE]?.outputs.flat() ?? [];
+			return {
+				prompts,
+				items,
+				resumesAsked: execution.calls.filter((call) => call.resumeAsked).length,
+				texts: [JSON.stringify(items), JSON.stringify(final.run.data)],
+			};
+		} finally {
+			await execution.close();
+		}
+	}
+	const result = await runWorkflow(workflow, { credentials, triggerItems });
+	const items = result.nodes[FLORA_NODE]?.outputs.flat() ?? [];
+	return { prompts, items, texts: [JSON.stringify(items), JSON.stringify(result.run.data)] };
+}
+
+describe('generations under random faults on every route, 60 items at concurrency 10', () => {
+	test.each(SEEDS)(
+		'seed %i, polling and webhook wait, with and without Download Outputs: every generation on its own item, no orphan, no double start, the key never leaks, one resume',
+		async (seed) => {
+			logged.length = 0;
+			flora.sim.setChaos({ seed, ...CHAOS });
+			const outcomes = await Promise.all(VARIANTS.map((variant) => runExecution(seed, variant)));
+			flora.sim.setChaos(null);
+
+			const found: Record<string, string[]> = {};
+			VARIANTS.forEach((variant, index) => {
+				const prefix = `gen seed ${seed} ${nameOf(variant)} item `;
+				const outcome: ExecutionOutcome = {
+					...outcomes[index],
+					runs: flora.sim.listRuns().filter((run) => run.inputs[0]?.value.startsWith(prefix)),
+					texts: [
+						...outcomes[index].texts,
+						...logged.map((entry) => `${entry.level} ${entry.line}`),
+					],
+				};
+				const problems = violations(outcome, DEFAULT_API_KEY);
+				if (outcome.runs.some((run) => run.run_type !== 'generation'))
+					problems.push('a run that is not a generation');
+				if (outcome.runs.length < ITEMS - 4)
+					problems.push(`only ${outcome.runs.length} runs started`);
+				const completed = outcome.items.filter((item) => item.json.status === 'completed');
+				if (completed.length < ITEMS * 0.75) problems.push(`only ${completed.length} completed`);
+				// A lost answer narrows to the runs created while its own attempts were under way.
+				const candidates = outcome.items.map(
+					(item) =>
+						(
+							(item.json.error as IDataObject | undefined)?.candidate_run_ids as
+								| unknown[]
+								| undefined
+						)?.length ?? 0,
+				);
+				if (Math.max(...candidates) > ITEMS)
+					problems.push(`an error names ${Math.max(...candidates)} candidate runs`);
+				if (variant.download) {
+					const files = outcome.items.filter((item) => item.binary !== undefined).length;
+					if (files < ITEMS / 2) problems.push(`only ${files} items carry their files`);
+				}
+				if (problems.length > 0) found[nameOf(variant)] = problems;
+			});
+
+			expect(found).toEqual({});
+			// The faults really hit the generation routes.
+			const hitRoutes = new Set(flora.sim.chaosLog.map((entry) => entry.route));
+			expect([...hitRoutes]).toEqual(
+				expect.arrayContaining([GENERATE_ROUTE, 'GET /models', 'GET /generations']),
+			);
+			expect(flora.sim.chaosLog.length).toBeGreaterThan(100);
+		},
+		240_000,
+	);
+});
