@@ -44,7 +44,7 @@ export async function checkModelPickerAndParams(context, h) {
 			['Aurora 2 Pro', 'Aurora 2 Fast', 'Aurora 2 Edit'].every((name) => listed.some((t) => t.startsWith(name))),
 			`model picker: the list shows the image models (${JSON.stringify(listed)})`,
 		);
-		check(listed.length > 0 && listed.every((t) => /\(\d+(\.\d+)? credits\)$/.test(t)), 'model picker: each model shows its estimate in credits in its name');
+		check(listed.length > 0 && listed.every((t) => /\((beta, )?\d+(\.\d+)? credits\)$/.test(t)), 'model picker: each model shows its estimate in credits in its name');
 		check(!listed.some((t) => /Drift|Chorus|Quill/.test(t)), 'model picker: no video, audio or text model in the list of Type Image');
 		await shot(page, 'model-list');
 

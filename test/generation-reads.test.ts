@@ -208,8 +208,9 @@ describe('the model picker and the Model Parameters fields', () => {
 		});
 
 		expect(video.results.map((result) => [result.name, result.value])).toEqual([
-			['Drift 1.5', 't2v-drift-1-5'],
-			['Drift 1.5 Image to Video (beta)', 'i2v-drift-1-5'],
+			// n8n 2.x shows only the names of list results: the estimate is in the name too.
+			['Drift 1.5 (60 credits)', 't2v-drift-1-5'],
+			['Drift 1.5 Image to Video (beta, 70 credits)', 'i2v-drift-1-5'],
 		]);
 		expect(video.results[0].description).toBe(
 			'Drift Motion · about 60 credits and 90 s a run · text-to-video',

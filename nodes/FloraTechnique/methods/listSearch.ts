@@ -123,7 +123,7 @@ export async function searchModels(
 		matches(filter, model.model_id, model.name, model.provider),
 	);
 	return pageOf(models, paginationToken, (model) => ({
-		name: `${model.name}${model.beta ? ' (beta)' : ''} (${model.estimated_credits} credits)`,
+		name: `${model.name} (${model.beta ? 'beta, ' : ''}${model.estimated_credits} credits)`,
 		value: model.model_id,
 		description: `${model.provider} · about ${model.estimated_credits} credits and ${model.estimated_seconds} s a run${
 			model.capabilities.length ? ` · ${model.capabilities.join(', ')}` : ''
