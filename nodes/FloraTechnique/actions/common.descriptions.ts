@@ -134,6 +134,22 @@ export function waitOptions({ whenWaitingFor }: { whenWaitingFor: boolean }): IN
 	}));
 }
 
+/** The Workspace ID and Project ID filters of the Get Many operations (read by readPlaceFilters). */
+export const workspaceIdFilter: INodeProperties = {
+	displayName: 'Workspace ID',
+	name: 'workspaceId',
+	type: 'string',
+	default: '',
+	placeholder: 'ws_…',
+};
+export const projectIdFilter: INodeProperties = {
+	displayName: 'Project ID',
+	name: 'projectId',
+	type: 'string',
+	default: '',
+	placeholder: 'prj_…',
+};
+
 export const returnAllOrLimit: INodeProperties[] = [
 	{
 		displayName: 'Return All',

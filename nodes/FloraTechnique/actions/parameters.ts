@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 export const TECHNIQUE_URL_REGEX =
@@ -91,4 +91,18 @@ export function readRunReference(context: IExecuteFunctions, itemIndex: number) 
 			itemIndex,
 		),
 	};
+}
+
+/** The workspace_id and project_id query of a Get Many's Workspace ID and Project ID filters. */
+export function readPlaceFilters(
+	context: IExecuteFunctions,
+	filters: IDataObject,
+	itemIndex: number,
+): IDataObject {
+	const qs: IDataObject = {};
+	if (filters.workspaceId)
+		qs.workspace_id = readPrefixedId(context, filters.workspaceId, 'ws', 'Workspace ID', itemIndex);
+	if (filters.projectId)
+		qs.project_id = readPrefixedId(context, filters.projectId, 'prj', 'Project ID', itemIndex);
+	return qs;
 }

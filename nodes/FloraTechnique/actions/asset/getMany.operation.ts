@@ -9,8 +9,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { FloraClient } from '../../../shared/flora/client';
 import { collectPages } from '../../../shared/flora/paging';
 import type { Asset } from '../../../shared/flora/types';
-import { returnAllOrLimit } from '../common.descriptions';
-import { readLimit, readPrefixedId } from '../parameters';
+import { projectIdFilter, returnAllOrLimit, workspaceIdFilter } from '../common.descriptions';
+import { readLimit, readPlaceFilters } from '../parameters';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit,
@@ -21,13 +21,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{
-				displayName: 'Project ID',
-				name: 'projectId',
-				type: 'string',
-				default: '',
-				placeholder: 'prj_…',
-			},
+			projectIdFilter,
 			{
 				displayName: 'Search',
 				name: 'query',
@@ -35,13 +29,7 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: "Words to look for in the asset's name and description",
 			},
-			{
-				displayName: 'Workspace ID',
-				name: 'workspaceId',
-				type: 'string',
-				default: '',
-				placeholder: 'ws_…',
-			},
+			workspaceIdFilter,
 		],
 	},
 ];
@@ -58,11 +46,7 @@ export async function executeItem(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const qs: IDataObject = {};
-	if (filters.workspaceId)
-		qs.workspace_id = readPrefixedId(this, filters.workspaceId, 'ws', 'Workspace ID', itemIndex);
-	if (filters.projectId)
-		qs.project_id = readPrefixedId(this, filters.projectId, 'prj', 'Project ID', itemIndex);
+	const qs = readPlaceFilters(this, filters, itemIndex);
 	if (filters.query) qs.query = filters.query;
 	const assets = await collectPages<Asset>(
 		client,

@@ -8,8 +8,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { FloraClient } from '../../../shared/flora/client';
 import { collectPages } from '../../../shared/flora/paging';
-import { returnAllOrLimit } from '../common.descriptions';
-import { readLimit, readPrefixedId } from '../parameters';
+import { projectIdFilter, returnAllOrLimit, workspaceIdFilter } from '../common.descriptions';
+import { readLimit, readPlaceFilters } from '../parameters';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit,
@@ -20,20 +20,8 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{
-				displayName: 'Workspace ID',
-				name: 'workspaceId',
-				type: 'string',
-				default: '',
-				placeholder: 'ws_…',
-			},
-			{
-				displayName: 'Project ID',
-				name: 'projectId',
-				type: 'string',
-				default: '',
-				placeholder: 'prj_…',
-			},
+			workspaceIdFilter,
+			projectIdFilter,
 			{
 				displayName: 'Status',
 				name: 'status',
@@ -62,11 +50,7 @@ export async function executeItem(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const qs: IDataObject = {};
-	if (filters.workspaceId)
-		qs.workspace_id = readPrefixedId(this, filters.workspaceId, 'ws', 'Workspace ID', itemIndex);
-	if (filters.projectId)
-		qs.project_id = readPrefixedId(this, filters.projectId, 'prj', 'Project ID', itemIndex);
+	const qs = readPlaceFilters(this, filters, itemIndex);
 	if (filters.status) qs.status = filters.status;
 	const generations = await collectPages<IDataObject>(
 		client,

@@ -8,10 +8,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { TechniqueRun } from '../../../shared/flora/types';
 import { collectPages } from '../../../shared/flora/paging';
-import { readLimit, readPrefixedId } from '../parameters';
+import { readLimit, readPlaceFilters } from '../parameters';
 import { getTechnique } from '../../../shared/flora/techniques';
 import type { FloraClient } from '../../../shared/flora/client';
-import { returnAllOrLimit } from '../common.descriptions';
+import { projectIdFilter, returnAllOrLimit, workspaceIdFilter } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit,
@@ -41,20 +41,8 @@ const properties: INodeProperties[] = [
 					{ name: 'Running', value: 'running' },
 				],
 			},
-			{
-				displayName: 'Workspace ID',
-				name: 'workspaceId',
-				type: 'string',
-				default: '',
-				placeholder: 'ws_…',
-			},
-			{
-				displayName: 'Project ID',
-				name: 'projectId',
-				type: 'string',
-				default: '',
-				placeholder: 'prj_…',
-			},
+			workspaceIdFilter,
+			projectIdFilter,
 		],
 	},
 ];
@@ -71,12 +59,8 @@ export async function executeItem(
 ): Promise<INodeExecutionData[]> {
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const limit = readLimit(this, itemIndex);
-	const qs: IDataObject = {};
 	// FLORA answers a malformed prj_ id with a 500: ids are checked here first.
-	if (filters.workspaceId)
-		qs.workspace_id = readPrefixedId(this, filters.workspaceId, 'ws', 'Workspace ID', itemIndex);
-	if (filters.projectId)
-		qs.project_id = readPrefixedId(this, filters.projectId, 'prj', 'Project ID', itemIndex);
+	const qs = readPlaceFilters(this, filters, itemIndex);
 	if (filters.status) qs.status = filters.status;
 	if (typeof filters.technique === 'string' && filters.technique.trim() !== '') {
 		qs.technique_id = (
