@@ -86,6 +86,10 @@ describe('the packed tarball', () => {
 		]);
 	});
 
+	test('the build writes nothing into dist/ but the nodes, the credentials and the icons (no docs/ or demo-output/ images)', () => {
+		expect(readdirSync(path.join(ROOT, 'dist')).sort()).toEqual(['credentials', 'icons', 'nodes']);
+	});
+
 	test('the check refuses a package without dist/, one missing a listed file, and one carrying tests', () => {
 		const others = ['package.json', 'README.md', 'LICENSE'];
 		expect(packageProblems(others, pkg)).toContain(
