@@ -1,9 +1,9 @@
 /**
  * FLORA API simulator — a real HTTP server on loopback that behaves like FLORA's public API
- * (the project's own contract `simulator/contract/flora-openapi.json`; notes in flora-api.md):
- * the stand-in for FLORA in tests, the demo and benchmarks. Faithful, not friendly: strict
- * validation, real error envelopes, runs that take (scaled) time, real media files on a
- * separate host, signed webhooks.
+ * (the project's own contract `simulator/contract/flora-openapi.json`; notes in
+ * ../shared/flora-api.md): the stand-in for FLORA in tests, the demo and benchmarks. Faithful,
+ * not friendly: strict validation, real error envelopes, runs that take (scaled) time, real media
+ * files on a separate host, signed webhooks.
  *
  *   const sim = await startSimulator({ timeScale: 20, allowInsecureCallbacks: true });
  *   // sim.baseUrl  -> http://127.0.0.1:<port>/api/v1   (Authorization: Bearer DEFAULT_API_KEY)

@@ -1,8 +1,9 @@
 /**
  * The FLORA API simulator: two HTTP servers on loopback (the API host and a separate media
- * host) behaving as flora-api.md and flora-openapi.json describe. See index.ts for the public
- * surface and the control endpoints. Here: the servers, the API host's request pipeline
- * (record, faults, contract check, dispatch to the routes) and the Simulator's public methods.
+ * host) behaving as ../shared/flora-api.md and flora-openapi.json describe. See index.ts for
+ * the public surface and the control endpoints. Here: the servers, the API host's request
+ * pipeline (record, faults, contract check, dispatch to the routes) and the Simulator's public
+ * methods.
  */
 import { rmSync } from 'node:fs';
 import * as http from 'node:http';

@@ -1,9 +1,9 @@
 import axios from 'axios';
 import { createHmac } from 'node:crypto';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, INodeType } from 'n8n-workflow';
 
 import { DEFAULT_WEBHOOK_SECRET, MEDIA_ROUTE } from '../simulator';
-import { runWorkflow } from './harness/engine';
+import { loadPackage, runWorkflow } from './harness/engine';
 import {
 	FLORA_NODE,
 	READ_RUN_ROUTE,
@@ -445,5 +445,25 @@ describe('waiting by webhook is refused before any run starts when FLORA could n
 		expect(error.message).toBe('FLORA cannot call this n8n back: its resume URL is not HTTPS');
 		expect(error.description).toContain('WEBHOOK_URL');
 		expect(flora.sim.requests).toHaveLength(0);
+	});
+});
+
+describe('the webhook lifecycle', () => {
+	test('registers nothing: FLORA has no webhook API, so checkExists, create and delete succeed without touching n8n or FLORA', async () => {
+		const { nodeTypes } = await loadPackage();
+		const node = nodeTypes.getByName('n8n-nodes-flora.floraTechnique') as INodeType;
+		const methods = node.webhookMethods?.default;
+		expect(Object.keys(methods ?? {}).sort()).toEqual(['checkExists', 'create', 'delete']);
+		// Any use of the hook context (a request, a parameter, static data) would throw here.
+		const untouchable = new Proxy({} as IHookFunctions, {
+			get: (_target, key) => {
+				throw new Error(`the lifecycle read ${String(key)}`);
+			},
+		});
+		const before = flora.sim.requests.length;
+		await expect(methods!.checkExists.call(untouchable)).resolves.toBe(true);
+		await expect(methods!.create.call(untouchable)).resolves.toBe(true);
+		await expect(methods!.delete.call(untouchable)).resolves.toBe(true);
+		expect(flora.sim.requests).toHaveLength(before);
 	});
 });

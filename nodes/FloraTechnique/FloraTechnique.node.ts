@@ -1,5 +1,6 @@
 import type {
 	IExecuteFunctions,
+	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -19,9 +20,6 @@ import * as project from './actions/project/Project.resource';
 import * as run from './actions/run/Run.resource';
 import * as technique from './actions/technique/Technique.resource';
 
-// The node's webhook is not registered on FLORA: it is the resume URL n8n gives a waiting
-// execution (restartWebhook), passed to FLORA as each run's callback_url.
-// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
 export class FloraTechnique implements INodeType {
 	description: INodeTypeDescription = {
 		// The type stays floraTechnique (saved workflows use it); the node now covers all of FLORA.
@@ -88,6 +86,28 @@ export class FloraTechnique implements INodeType {
 	};
 
 	methods = { listSearch, resourceMapping };
+
+	/**
+	 * The webhook is the resume URL n8n gives an execution waiting for FLORA ("Wait By:
+	 * Webhook", restartWebhook), sent to FLORA with each run as its callback_url. FLORA has no
+	 * webhook registration API, so there is nothing to look up, create or remove on its side:
+	 * each method says so by succeeding without a request. (n8n does not call these for a
+	 * restart webhook anyway: it registers only a workflow's other webhooks on activation and
+	 * for test runs.)
+	 */
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await resumeOnRunCallback.call(this);

@@ -14,9 +14,9 @@
  * - Retry: "a fresh signed upload reservation for a failed or expired asset upload" (both).
  *   Only a signed upload can be retried, and only when it failed or its reservation expired;
  *   anything else answers 409 conflict (as POST /assets/{assetId}/complete does for a state
- *   it cannot change; the code is one flora-api.md documents, not in the spec's enum). The
- *   asset keeps its id; bytes sent before are dropped, and the old upload form and token no
- *   longer work. The answer is the create's shape (upload, upload_url, expires_at) with
+ *   it cannot change; the code is one ../shared/flora-api.md documents, not in the spec's
+ *   enum). The asset keeps its id; bytes sent before are dropped, and the old upload form and
+ *   token no longer work. The answer is the create's shape (upload, upload_url, expires_at) with
  *   status pending_upload and failure_message null. The Idempotency-Key header works as on
  *   every POST (409 on an exact replay, 422 for another asset with the same key).
  * - The path id must be asset_… (the spec's pattern): another id answers 400 naming assetId.

@@ -32,7 +32,8 @@ test('under chaos every answer matches the spec for its route and status, and co
 	).data;
 	expect(sim.contractViolations).toEqual([]);
 
-	// The 503 and its code are documented in flora-api.md, not in the spec (as in contract.test.ts).
+	// The 503 and its code are documented in ../shared/flora-api.md, not in the spec (as in
+	// contract.test.ts).
 	const errSchema: Json = JSON.parse(JSON.stringify(sim.contract.spec.components.schemas.Error));
 	errSchema.properties.error.properties.code.enum.push('service_unavailable', 'conflict');
 	const ajv = new Ajv2020({ strict: false, allErrors: true });

@@ -20,9 +20,9 @@ import { specRouteKeys } from '../../simulator/spec';
 import { api, pollRun, textInput, waitFor, type Json } from './helpers';
 
 /**
- * Documented in flora-api.md but absent from the official spec: these error codes (and the
- * 422/503 statuses) are answered by FLORA and by the simulator. They are checked against the
- * Error envelope with the code enum extended by exactly this list.
+ * Documented in ../shared/flora-api.md but absent from the official spec: these error codes
+ * (and the 422/503 statuses) are answered by FLORA and by the simulator. They are checked
+ * against the Error envelope with the code enum extended by exactly this list.
  */
 const DOCUMENTED_EXTENSION_CODES = [
 	'conflict',

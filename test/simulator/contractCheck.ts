@@ -1,9 +1,9 @@
 /**
  * Checking answers against the contract, as contract.test.ts does: the answer's status must be
  * one its operation declares and its body must match that status's schema; the documented
- * extensions of flora-api.md (the codes and the 422/503 statuses FLORA answers but the spec
- * leaves out) are checked against the Error envelope with the code enum extended by exactly
- * those. Every status reached is remembered per route.
+ * extensions of ../shared/flora-api.md (the codes and the 422/503 statuses FLORA answers but
+ * the spec leaves out) are checked against the Error envelope with the code enum extended by
+ * exactly those. Every status reached is remembered per route.
  */
 import type { AxiosResponse } from 'axios';
 import Ajv2020 from 'ajv/dist/2020';
