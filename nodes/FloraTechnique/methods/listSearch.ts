@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { listActions, listModels } from '../../shared/flora/catalogue';
+import { listActions, listModels, matchesWords } from '../../shared/flora/catalogue';
 import { FloraClient } from '../../shared/flora/client';
 import type { GenerationType, PageMeta, Project, Technique } from '../../shared/flora/types';
 
@@ -102,15 +102,6 @@ function pageOf<T>(
 	};
 }
 
-function matches(filter: string | undefined, ...texts: string[]): boolean {
-	const words = (filter ?? '')
-		.toLowerCase()
-		.split(/\s+/)
-		.filter((word) => word !== '');
-	const haystack = texts.join(' ').toLowerCase();
-	return words.every((word) => haystack.includes(word));
-}
-
 /** The models of the chosen type of generation, with who makes them and what they take. */
 export async function searchModels(
 	this: ILoadOptionsFunctions,
@@ -120,7 +111,7 @@ export async function searchModels(
 	const type = this.getCurrentNodeParameter('generationType') as GenerationType | undefined;
 	const client = await FloraClient.create(this);
 	const models = (await listModels(client, type)).filter((model) =>
-		matches(filter, model.model_id, model.name, model.provider),
+		matchesWords(filter, model.model_id, model.name, model.provider),
 	);
 	return pageOf(models, paginationToken, (model) => ({
 		name: `${model.name} (${model.beta ? 'beta, ' : ''}${model.estimated_credits} credits)`,
@@ -139,7 +130,7 @@ export async function searchActions(
 ): Promise<INodeListSearchResult> {
 	const client = await FloraClient.create(this);
 	const actions = (await listActions(client)).filter((action) =>
-		matches(filter, action.action_id, action.name, action.description),
+		matchesWords(filter, action.action_id, action.name, action.description),
 	);
 	return pageOf(actions, paginationToken, (action) => ({
 		name: withCost(action.name, action.charged_cost),

@@ -73,3 +73,13 @@ export async function getAction(
 			'Check the Action field: pick the action from the list, or give an ID that Action → Get Many lists, such as resize-video.',
 	});
 }
+
+/** Whether every word of `filter` (any case) is in one of `texts`; an empty filter matches all. */
+export function matchesWords(filter: string | undefined, ...texts: string[]): boolean {
+	const words = (filter ?? '')
+		.toLowerCase()
+		.split(/\s+/)
+		.filter((word) => word !== '');
+	const haystack = texts.join(' ').toLowerCase();
+	return words.every((word) => haystack.includes(word));
+}

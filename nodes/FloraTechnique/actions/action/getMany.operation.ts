@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { listActions } from '../../../shared/flora/catalogue';
+import { listActions, matchesWords } from '../../../shared/flora/catalogue';
 import type { FloraClient } from '../../../shared/flora/client';
 import { returnAllOrLimit } from '../common.descriptions';
 import { readLimit } from '../parameters';
@@ -56,16 +56,10 @@ export async function executeItem(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const words = String(filters.query ?? '')
-		.toLowerCase()
-		.split(/\s+/)
-		.filter((word) => word !== '');
 	const actions = (await listActions(client, itemIndex)).filter(
 		(action) =>
 			(!filters.inputType || action.inputs.some((port) => port.type === filters.inputType)) &&
-			words.every((word) =>
-				`${action.action_id} ${action.name} ${action.description}`.toLowerCase().includes(word),
-			),
+			matchesWords(String(filters.query ?? ''), action.action_id, action.name, action.description),
 	);
 	const limit = readLimit(this, itemIndex);
 	return actions

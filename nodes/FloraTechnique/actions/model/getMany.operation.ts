@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { listModels } from '../../../shared/flora/catalogue';
+import { listModels, matchesWords } from '../../../shared/flora/catalogue';
 import type { FloraClient } from '../../../shared/flora/client';
 import type { GenerationType } from '../../../shared/flora/types';
 import { returnAllOrLimit } from '../common.descriptions';
@@ -70,10 +70,6 @@ export async function executeItem(
 ): Promise<INodeExecutionData[]> {
 	const type = this.getNodeParameter('modelType', itemIndex, 'all') as GenerationType | 'all';
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const words = String(filters.query ?? '')
-		.toLowerCase()
-		.split(/\s+/)
-		.filter((word) => word !== '');
 	const capability = String(filters.capability ?? '')
 		.trim()
 		.toLowerCase();
@@ -81,9 +77,7 @@ export async function executeItem(
 		(model) =>
 			(capability === '' ||
 				model.capabilities.some((entry) => entry.toLowerCase() === capability)) &&
-			words.every((word) =>
-				`${model.model_id} ${model.name} ${model.provider}`.toLowerCase().includes(word),
-			),
+			matchesWords(String(filters.query ?? ''), model.model_id, model.name, model.provider),
 	);
 	const limit = readLimit(this, itemIndex);
 	return models
