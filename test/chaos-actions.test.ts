@@ -6,8 +6,9 @@
  */
 import type { ChaosKind, ChaosSpec } from '../simulator';
 import { CHAOS_KINDS, DEFAULT_API_KEY } from '../simulator';
-import { runWorkflow } from './harness/engine';
 import { ACTION_ROUTE, actionRun } from './harness/actions';
+import { CHAOS_FAULTS, chaosSeeds, seededPrompts } from './harness/chaos';
+import { runWorkflow } from './harness/engine';
 import { FLORA_NODE, floraCredentials, runTechniqueWorkflow, useSimulator } from './harness/flora';
 import type { ExecutionOutcome } from './harness/invariants';
 import { violations } from './harness/invariants';
@@ -15,37 +16,19 @@ import { captureLogs } from './harness/logs';
 
 const flora = useSimulator({ timeScale: 100 });
 
-const SEEDS = (process.env.FLORA_CHAOS_ACTION_SEEDS ?? '67,71,83,97')
-	.split(',')
-	.map((seed) => Number(seed.trim()))
-	.filter((seed) => Number.isInteger(seed));
+const SEEDS = chaosSeeds('FLORA_CHAOS_ACTION_SEEDS', '67,71,83,97');
 const ITEMS = 60;
 /*
  * Every kind but dropAfterHandling: FLORA lists action runs nowhere, so a create answered
  * and then cut cannot be matched to its run by anyone; that case has its own test below.
  */
 const KINDS = CHAOS_KINDS.filter((kind: ChaosKind) => kind !== 'dropAfterHandling');
-const CHAOS: Omit<ChaosSpec, 'seed'> = {
-	rate: 0.3,
-	retryAfterSeconds: 0.1,
-	slowMs: [20, 400],
-	kinds: KINDS,
-};
+const CHAOS: Omit<ChaosSpec, 'seed'> = { ...CHAOS_FAULTS, kinds: KINDS };
 
 const logged = captureLogs();
 
-function textsFor(seed: number, variant: string): string[] {
-	let state = seed;
-	const next = () => {
-		state = (state * 1103515245 + 12345) % 2 ** 31;
-		return state / 2 ** 31;
-	};
-	return Array.from({ length: ITEMS }, (_, index) => {
-		const duration = 2 + Math.floor(next() * 10);
-		const fails = next() < 0.05 ? ' #fail:provider_error' : '';
-		return `seed ${seed} ${variant} item ${index} #duration:${duration}${fails}`;
-	});
-}
+const textsFor = (seed: number, variant: string) =>
+	seededPrompts(seed, `seed ${seed} ${variant}`, ITEMS, { minSeconds: 2, spread: 10 });
 
 const parametersFor = (download: boolean) =>
 	actionRun(

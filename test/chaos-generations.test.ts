@@ -5,32 +5,20 @@
  * concurrency 10, polling and webhook wait, with and without Download Outputs, three seeds:
  * every item gets its own generation, none is orphaned or started twice, the key never leaks.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import type { ChaosSpec } from '../simulator';
 import { DEFAULT_API_KEY } from '../simulator';
-import { runWorkflow } from './harness/engine';
-import {
-	FLORA_NODE,
-	runTechniqueWorkflow,
-	useSimulator,
-	webhookCredentials,
-} from './harness/flora';
+import { CHAOS_FAULTS, chaosSeeds, runChaosExecution, seededPrompts } from './harness/chaos';
+import { runTechniqueWorkflow, useSimulator, webhookCredentials } from './harness/flora';
 import { GENERATE_ROUTE, generate, modelLocator } from './harness/generation';
 import type { ExecutionOutcome } from './harness/invariants';
 import { violations } from './harness/invariants';
 import { captureLogs } from './harness/logs';
-import { startWaitingExecution } from './harness/waiting';
 
 const flora = useSimulator({ timeScale: 100, allowInsecureCallbacks: true });
 
-/** Seeds come from FLORA_CHAOS_GENERATION_SEEDS (comma separated) to try new ones; these run in CI. */
-const SEEDS = (process.env.FLORA_CHAOS_GENERATION_SEEDS ?? '71,83,97')
-	.split(',')
-	.map((seed) => Number(seed.trim()))
-	.filter((seed) => Number.isInteger(seed));
+const SEEDS = chaosSeeds('FLORA_CHAOS_GENERATION_SEEDS', '71,83,97');
 const ITEMS = 60;
-const CHAOS: Omit<ChaosSpec, 'seed'> = { rate: 0.3, retryAfterSeconds: 0.1, slowMs: [20, 400] };
 
 const logged = captureLogs();
 
@@ -41,18 +29,8 @@ const VARIANTS: Variant[] = (['poll', 'webhook'] as const).flatMap((mode) =>
 const nameOf = ({ mode, download }: Variant) => `${mode}${download ? '+download' : ''}`;
 
 /** Each item's prompt is its own; some fail, durations drawn from the seed. */
-function promptsFor(seed: number, variant: string): string[] {
-	let state = seed;
-	const next = () => {
-		state = (state * 1103515245 + 12345) % 2 ** 31;
-		return state / 2 ** 31;
-	};
-	return Array.from({ length: ITEMS }, (_, index) => {
-		const duration = 3 + Math.floor(next() * 10);
-		const fails = next() < 0.05 ? ' #fail:provider_error' : '';
-		return `gen seed ${seed} ${variant} item ${index} #duration:${duration}${fails}`;
-	});
-}
+const promptsFor = (seed: number, variant: string) =>
+	seededPrompts(seed, `gen seed ${seed} ${variant}`, ITEMS, { minSeconds: 3, spread: 10 });
 
 async function runExecution(seed: number, variant: Variant) {
 	const prompts = promptsFor(seed, nameOf(variant));
@@ -70,26 +48,11 @@ async function runExecution(seed: number, variant: Variant) {
 		}),
 		{ continueOnFail: true, typeVersion: 2 },
 	);
-	const triggerItems = prompts.map((prompt) => ({ prompt }));
-	const credentials = webhookCredentials(flora.sim);
-	if (variant.mode === 'webhook') {
-		const execution = await startWaitingExecution(workflow, { credentials, triggerItems });
-		try {
-			const final = await execution.final;
-			const items: INodeExecutionData[] = final.nodes[FLORA_NODE]?.outputs.flat() ?? [];
-			return {
-				prompts,
-				items,
-				resumesAsked: execution.calls.filter((call) => call.resumeAsked).length,
-				texts: [JSON.stringify(items), JSON.stringify(final.run.data)],
-			};
-		} finally {
-			await execution.close();
-		}
-	}
-	const result = await runWorkflow(workflow, { credentials, triggerItems });
-	const items = result.nodes[FLORA_NODE]?.outputs.flat() ?? [];
-	return { prompts, items, texts: [JSON.stringify(items), JSON.stringify(result.run.data)] };
+	const outcome = await runChaosExecution(workflow, prompts, {
+		credentials: webhookCredentials(flora.sim),
+		webhook: variant.mode === 'webhook',
+	});
+	return { prompts, ...outcome };
 }
 
 describe('generations under random faults on every route, 60 items at concurrency 10', () => {
@@ -97,7 +60,7 @@ describe('generations under random faults on every route, 60 items at concurrenc
 		'seed %i, polling and webhook wait, with and without Download Outputs: every generation on its own item, no orphan, no double start, the key never leaks, one resume',
 		async (seed) => {
 			logged.length = 0;
-			flora.sim.setChaos({ seed, ...CHAOS });
+			flora.sim.setChaos({ seed, ...CHAOS_FAULTS });
 			const outcomes = await Promise.all(VARIANTS.map((variant) => runExecution(seed, variant)));
 			flora.sim.setChaos(null);
 

@@ -4,11 +4,10 @@
  * and cut downloads): 100 items at concurrency 10, polling, stream and webhook wait, with and
  * without Download Outputs, five seeds each. A test of invariants, not of times.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import type { ChaosSpec } from '../simulator';
 import { DEFAULT_API_KEY } from '../simulator';
-import { runWorkflow } from './harness/engine';
+import { CHAOS_FAULTS, chaosSeeds, runChaosExecution, seededPrompts } from './harness/chaos';
 import {
 	FLORA_NODE,
 	runTechniqueWorkflow,
@@ -24,13 +23,8 @@ import { startWaitingExecution } from './harness/waiting';
 
 const flora = useSimulator({ timeScale: 100, allowInsecureCallbacks: true });
 
-/** Seeds come from FLORA_CHAOS_SEEDS (comma separated) to try new ones; these run in CI. */
-const SEEDS = (process.env.FLORA_CHAOS_SEEDS ?? '11,23,37,41,59')
-	.split(',')
-	.map((seed) => Number(seed.trim()))
-	.filter((seed) => Number.isInteger(seed));
+const SEEDS = chaosSeeds('FLORA_CHAOS_SEEDS', '11,23,37,41,59');
 const ITEMS = 100;
-const CHAOS: Omit<ChaosSpec, 'seed'> = { rate: 0.3, retryAfterSeconds: 0.1, slowMs: [20, 400] };
 
 /** Everything the node logs, to check that the API key never reaches a log. */
 const logged = captureLogs();
@@ -44,18 +38,8 @@ const nameOf = ({ mode, download }: { mode: Mode; download: boolean }) =>
 	`${mode}${download ? '+download' : ''}`;
 
 /** Item prompts of one execution: each its own, some failing, durations drawn from the seed. */
-function promptsFor(seed: number, variant: string): string[] {
-	let state = seed;
-	const next = () => {
-		state = (state * 1103515245 + 12345) % 2 ** 31;
-		return state / 2 ** 31;
-	};
-	return Array.from({ length: ITEMS }, (_, index) => {
-		const duration = 5 + Math.floor(next() * 16);
-		const fails = next() < 0.05 ? ' #fail:provider_error' : '';
-		return `seed ${seed} ${variant} item ${index} #duration:${duration}${fails}`;
-	});
-}
+const promptsFor = (seed: number, variant: string) =>
+	seededPrompts(seed, `seed ${seed} ${variant}`, ITEMS, { minSeconds: 5, spread: 16 });
 
 function parameters(mode: Mode, download: boolean): IDataObject {
 	return {
@@ -84,32 +68,11 @@ async function runExecution(
 	const workflow = runTechniqueWorkflow(parameters(variant.mode, variant.download) as never, {
 		continueOnFail: true,
 	});
-	const triggerItems = prompts.map((prompt) => ({ prompt }));
-	if (variant.mode === 'webhook') {
-		const execution = await startWaitingExecution(workflow, {
-			credentials: credentials(),
-			triggerItems,
-		});
-		try {
-			const final = await execution.final;
-			const items: INodeExecutionData[] = final.nodes[FLORA_NODE]?.outputs.flat() ?? [];
-			return {
-				prompts,
-				items,
-				resumesAsked: execution.calls.filter((call) => call.resumeAsked).length,
-				texts: [
-					JSON.stringify(items),
-					JSON.stringify(final.run.data),
-					JSON.stringify(execution.calls.map((call) => call.body)),
-				],
-			};
-		} finally {
-			await execution.close();
-		}
-	}
-	const result = await runWorkflow(workflow, { credentials: credentials(), triggerItems });
-	const items = result.nodes[FLORA_NODE]?.outputs.flat() ?? [];
-	return { prompts, items, texts: [JSON.stringify(items), JSON.stringify(result.run.data)] };
+	const outcome = await runChaosExecution(workflow, prompts, {
+		credentials: credentials(),
+		webhook: variant.mode === 'webhook',
+	});
+	return { prompts, ...outcome };
 }
 
 describe('under random faults on every route, 100 items at concurrency 10', () => {
@@ -117,7 +80,7 @@ describe('under random faults on every route, 100 items at concurrency 10', () =
 		'seed %i, polling, stream and webhook wait, with and without Download Outputs: every run on its own item, no orphan, no double start, errors name their runs, the key never leaks, one resume',
 		async (seed) => {
 			logged.length = 0;
-			flora.sim.setChaos({ seed, ...CHAOS });
+			flora.sim.setChaos({ seed, ...CHAOS_FAULTS });
 			// The six executions run at once against one FLORA; their runs are told apart by prompt.
 			const outcomes = await Promise.all(VARIANTS.map((variant) => runExecution(seed, variant)));
 			flora.sim.setChaos(null);
@@ -158,7 +121,7 @@ describe('under random faults on every route, 100 items at concurrency 10', () =
 describe('Wait By: Webhook at 500 items, under random faults on one request in ten', () => {
 	test('at most 3 requests per run in all, create included; no descriptor exhaustion; every promise holds', async () => {
 		const count = 500;
-		flora.sim.setChaos({ seed: SEEDS[0], ...CHAOS, rate: 0.1 });
+		flora.sim.setChaos({ seed: SEEDS[0], ...CHAOS_FAULTS, rate: 0.1 });
 		const prompts = Array.from(
 			{ length: count },
 			(_, index) => `scale item ${index} #duration:${5 + (index % 16)}`,
