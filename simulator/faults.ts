@@ -45,11 +45,19 @@ export class FaultInjector {
 		this.faults.push({ ...fault, left: fault.times ?? 1 } as FaultState);
 	}
 
-	/** The first pending fault for this route that `pred` accepts, used up once. */
-	take(routeKey: string | null, pred: (f: FaultState) => boolean): FaultState | null {
+	/**
+	 * The first pending fault for this route (and this request's Idempotency-Key, where the
+	 * fault names one) that `pred` accepts, used up once.
+	 */
+	take(
+		routeKey: string | null,
+		pred: (f: FaultState) => boolean,
+		idempotencyKey?: string,
+	): FaultState | null {
 		for (const f of this.faults) {
 			if (f.left <= 0) continue;
 			if (f.route !== undefined && f.route !== routeKey) continue;
+			if (f.idempotencyKey !== undefined && f.idempotencyKey !== idempotencyKey) continue;
 			if (!pred(f)) continue;
 			f.left--;
 			return f;
@@ -64,6 +72,11 @@ export class FaultInjector {
 	clear(): void {
 		this.faults = [];
 	}
+}
+
+function idempotencyKeyOf(record: RecordedRequest): string | undefined {
+	const key = record.headers['idempotency-key'];
+	return Array.isArray(key) ? key[0] : key;
 }
 
 function defaultMessage(code: string): string {
@@ -99,7 +112,7 @@ export class ApiRequestFaults {
 		private readonly routeKey: string | null,
 		private readonly record: RecordedRequest,
 	) {
-		this.fault = faults.take(routeKey, (f) => f.kind !== 'cutStream');
+		this.fault = faults.take(routeKey, (f) => f.kind !== 'cutStream', idempotencyKeyOf(record));
 		this.draw = chaos?.draw(routeKey) ?? null;
 	}
 
@@ -170,7 +183,11 @@ export class ApiRequestFaults {
 
 	/** Where a streamed answer is cut: an explicit cutStream fault (taken now), else chaos's. */
 	streamCut(runId: string | undefined): StreamCut | null {
-		const explicit = this.faults.take(this.routeKey, (f) => f.kind === 'cutStream');
+		const explicit = this.faults.take(
+			this.routeKey,
+			(f) => f.kind === 'cutStream',
+			idempotencyKeyOf(this.record),
+		);
 		let cut: StreamCut | null =
 			explicit?.kind === 'cutStream' ? { afterEvents: explicit.afterEvents } : null;
 		const hit = this.hit;

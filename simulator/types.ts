@@ -23,7 +23,12 @@ export interface SimulatorOptions {
 
 export type StreamFormat = 'event-stream' | 'json';
 
-export type FaultSpec = { route?: string; times?: number } & (
+export type FaultSpec = {
+	route?: string;
+	times?: number;
+	/** Only requests that carry this Idempotency-Key header (one item's run creates). */
+	idempotencyKey?: string;
+} & (
 	| {
 			kind: 'status';
 			status: number;

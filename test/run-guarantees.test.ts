@@ -78,6 +78,54 @@ describe('a run is only ever reported on the item that started it', () => {
 			expect(error.description).toMatch(/Do not run the workflow again/);
 		}
 	});
+
+	test('a run that may be the item whose create gave up stays open to the item FLORA says it started: both errors name it', async () => {
+		flora.sim.setRunDuration('every-output-type', 60);
+		// Item 0's create reaches FLORA (the run is made, the answer lost) and then fails until it
+		// gives up, so whether its run exists is unknown. Item 1's answer is lost too, then 503s
+		// keep it busy until item 0 has given up, then FLORA answers idempotency_duplicate: its
+		// run exists. Nothing tells the two runs apart.
+		const fail = { kind: 'status', status: 500, code: 'unknown_error' } as const;
+		flora.sim.injectFault({ route: RUN_ROUTE, idempotencyKey: 'key-0', kind: 'dropAfterHandling' });
+		flora.sim.injectFault({
+			route: RUN_ROUTE,
+			idempotencyKey: 'key-0',
+			...fail,
+			headers: { 'retry-after-ms': '1' },
+			times: 4,
+		});
+		flora.sim.injectFault({ route: RUN_ROUTE, idempotencyKey: 'key-1', kind: 'dropAfterHandling' });
+		flora.sim.injectFault({
+			route: RUN_ROUTE,
+			idempotencyKey: 'key-1',
+			kind: 'status',
+			status: 503,
+			code: 'service_unavailable',
+			headers: { 'retry-after': '1' },
+		});
+
+		const result = await runFlora(
+			flora.sim,
+			{
+				technique: technique('every-output-type'),
+				inputs: textInput('={{ $json.prompt }}'),
+				options: {
+					concurrency: 2,
+					outputLayout: 'perRun',
+					idempotencyKey: '=key-{{ $itemIndex }}',
+				},
+			},
+			{ triggerItems: prompts('X', 'Y'), continueOnFail: true },
+		);
+
+		const runs = flora.sim.listRuns();
+		expect(runs.map((run) => run.inputs[0].value).sort()).toEqual(['X', 'Y']);
+		const runOf = (prompt: string) => runs.find((run) => run.inputs[0].value === prompt)!.run_id;
+		const [first, second] = result.items(FLORA_NODE).map((item) => errorOf(item.json));
+		expect(first.candidate_run_ids).toContain(runOf('X'));
+		expect(second.message).toMatch(/cannot tell which of these runs it is/);
+		expect(second.candidate_run_ids).toContain(runOf('Y'));
+	});
 });
 
 describe('once a run has started, only the timeout ends the wait', () => {

@@ -200,11 +200,9 @@ export class RunLedger {
 			const outcomes = this.match(batch, history);
 			batch.forEach((pending, index) => {
 				const outcome = outcomes[index];
+				// The candidates of an item whose create gave up stay unclaimed: one of them may be
+				// the run of an item FLORA says it started, whose own run must stay among its fits.
 				if (outcome.kind === 'found') this.claim(outcome.run.run_id);
-				// A candidate named in one item's error is not handed to another item as its run.
-				if (outcome.kind === 'ambiguous' && !pending.confirmed) {
-					for (const runId of outcome.candidates) this.claim(runId);
-				}
 				pending.resolve(outcome);
 			});
 		} catch (error) {
