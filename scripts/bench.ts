@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /*
  * npm run bench: the FLORA Technique node on the FLORA simulator, through n8n's engine, in
  * one process. Prints one table per scenario and a summary of the targets; the figures are

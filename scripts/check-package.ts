@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /*
  * Refuses a package that would publish broken: lists what `npm pack` would put in the tarball
  * (a dry run, without lifecycle scripts, as the project's .npmrc has them) and exits 1 naming

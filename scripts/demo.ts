@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /*
  * The demo: starts the bundled FLORA simulator, runs examples/technique-run.json through
  * n8n's engine with this package loaded (no API key needed), prints every item, and saves

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /** API keys and the Authorization check every FLORA API route makes. */
 import type * as http from 'node:http';
 

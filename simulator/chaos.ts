@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * Seeded random faults ("chaos") for the simulator: a small PRNG (mulberry32), the decision
  * whether a request gets a fault and which, and the pieces of a fault that do not need the

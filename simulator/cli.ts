@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * Start the FLORA API simulator from a shell:
  *   tsx simulator/cli.ts [--port 4010] [--media-port N] [--host 127.0.0.1] [--time-scale N]

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * The run clock: simulated time that runs `scale` times faster than real time, and a scheduler
  * of tasks due at simulated instants (re-armed when the scale changes).

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * The control surface over HTTP on the API host (/_simulator/…; not FLORA's API, no auth,
  * JSON bodies): state, recorded requests, run records, reset, faults, chaos and settings. The

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * Faults: the explicit fault injector (injectFault, POST /_simulator/faults) and how explicit
  * faults and chaos (chaos.ts) are applied to one request on the API host and on the media host.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * HTTP plumbing shared by the simulator's hosts: FLORA's error envelope (ApiError and the
  * body it answers), sending JSON, what a route handler answers (Reply), and small header,

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * Real, valid media files for run outputs, generated with Node built-ins only:
  * PNG (a gradient, zlib-deflated), MP4 (ISO-BMFF: ftyp + moov/mvhd + mdat), MP3 (an ID3v2.4

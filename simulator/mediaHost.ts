@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * The media host, a separate origin with no auth (by design): GET|HEAD
  * /media/{runId}/{outputId}.{ext} (a run's output files, generated as they are sent), GET|HEAD

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * A small streaming multipart/form-data parser: part bodies are handed out chunk by chunk as
  * they arrive, so a 500 MB file part is never held in memory. Only what the simulator needs

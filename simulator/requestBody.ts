@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /** Reading an API request's body: JSON (or raw text), or a multipart direct upload (POST /assets). */
 import { createHash } from 'node:crypto';
 import type * as http from 'node:http';

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error, no-console -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * The FLORA API simulator: two HTTP servers on loopback (the API host and a separate media
  * host) behaving as ../shared/flora-api.md and flora-openapi.json describe. See index.ts for

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * The OpenAPI contract the simulator speaks: the spec file, the route table, and ajv (JSON
  * Schema 2020-12 + ajv-formats) validators for requests, responses and webhooks.

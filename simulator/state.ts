@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * The simulator's shared mutable state: what the route modules, the media host and the control
  * surface read and change. One per Simulator; reset() clears it.

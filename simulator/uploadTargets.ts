@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * The media host's signed upload targets, like S3/GCS: POST /uploads/{assetId} takes a
  * multipart form whose signed policy fields precede the file; PUT /uploads/{assetId}?token=…

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 process.env.FLORA_TEST_BINARY_MODE = 'filesystem';
 
 import { createHash, randomBytes } from 'node:crypto';

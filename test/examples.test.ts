@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /*
  * The shipped examples open clean in the editor: every FLORA node is at the current
  * node version, and the fields saved in each resource mapper (technique inputs, model

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /* What FLORA refuses of a generation, as a builder reads it; and waiting for generations by webhook. */
 import axios from 'axios';
 import type { IDataObject } from 'n8n-workflow';

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /* Generation → Get and Get Many, Model → Get Many, and the model picker and parameter fields. */
 import axios from 'axios';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';

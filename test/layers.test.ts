@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /*
  * The layout of the shipped code, as the README's development section describes it: which
  * layer may import which, no import circles, and files short enough to read in one sitting.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /*
  * The package as npm publishes it: `npm pack` of the built tree (npm test builds first), unpacked
  * into a throwaway folder where n8n would install it, then loaded through n8n-core's

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /* n8n shows nothing while a node runs: the execution log names each run as soon as it started. */
 import { DEFAULT_API_KEY } from '../simulator';
 import { runFlora, startFlora, technique, useSimulator } from './harness/flora';

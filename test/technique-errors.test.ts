@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 import type { INodeParameters } from 'n8n-workflow';
 
 import { DEFAULT_API_KEY, VIEWER_API_KEY } from '../simulator';
@@ -59,7 +60,12 @@ const errorTable: ErrorCase[] = [
 		advice: /Top up credits/,
 	},
 	{ code: 'forbidden', status: 403, message: /not allowed/, advice: /lacks permission/ },
-	{ code: 'not_found', status: 404, message: /could not find/, advice: /Check the ID the node was given/ },
+	{
+		code: 'not_found',
+		status: 404,
+		message: /could not find/,
+		advice: /Check the ID the node was given/,
+	},
 	{
 		code: 'idempotency_duplicate',
 		status: 409,

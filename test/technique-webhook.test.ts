@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 import axios from 'axios';
 import { createHmac } from 'node:crypto';
 import type { IDataObject, IHookFunctions, INodeType } from 'n8n-workflow';

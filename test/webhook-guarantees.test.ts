@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /*
  * Wait By: Webhook under faults and at scale: one failed read never loses the execution, reads
  * grow linearly with the items, the execution resumes once, and a failed run stops the node

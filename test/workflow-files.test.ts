@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /*
  * The GitHub Actions workflows cannot run here, so CI validates them: each file in
  * .github/workflows goes through @action-validator/cli (GitHub's workflow schema, run from its

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /*
  * Scenario 3: 1000 runs that end at once, to measure the CPU time n8n's engine and the node
  * spend per item. The simulator runs in a child process, so this process's CPU time is n8n

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /*
  * Scenario 2: one run whose output is a 200 MB file, downloaded into binary data in n8n's
  * filesystem binary mode; the process's resident memory is sampled every 10 ms throughout.

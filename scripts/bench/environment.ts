@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /*
  * Imported first by scripts/bench.ts, before the n8n harness: n8n reads these when its
  * binary data service starts. Scenario 2 needs filesystem mode (downloads are streamed to

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /*
  * The node's own CPU time, separated from n8n's engine and HTTP client with V8's sampling
  * profiler: samples whose function lives in this package's dist/ are the node's own ("self");

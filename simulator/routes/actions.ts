@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * Action routes: GET /actions (the released prebuilt actions), GET /actions/{actionId} and
  * POST /runs/action (a headless run of one action on URLs and texts). An action run is read

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /** The FLORA API's route table: after the Authorization check, which handler answers each route. */
 import type * as http from 'node:http';
 

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * GET /assets (the assets, newest first, filtered and paged by cursor) and
  * POST /assets/{assetId}/retry (a fresh signed upload reservation for a signed upload that

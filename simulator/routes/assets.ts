@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * Asset routes: POST /assets (a direct multipart upload of at most 4 MB, a signed upload to
  * complete later, or a URL FLORA fetches), POST /assets/{assetId}/complete and

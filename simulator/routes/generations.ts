@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * Generation routes: POST /generate (a model run: validation of the body and of the params
  * against the model's schema, the workspace and project, idempotency, credits) and

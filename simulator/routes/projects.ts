@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * Project routes: GET /projects (a workspace's projects, most recently active first, searched
  * by name, paged by cursor), POST /projects and GET /projects/{projectId}; and the project

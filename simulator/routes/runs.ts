@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * Run routes: POST /techniques/{techniqueId}/runs (validation, idempotency, credits; an async
  * answer or an event stream), GET /techniques/{techniqueId}/runs/{runId}, GET /runs/{runId}

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /** The event stream a streamed run create answers: one `data:` event per change of status or progress. */
 import type * as http from 'node:http';
 

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/node-usable-as-tool -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 import type {
 	IDataObject,
 	IExecuteFunctions,

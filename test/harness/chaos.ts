@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /** What the seeded chaos suites share: their seeds, the faults, seeded prompts, one execution. */
 import type { IDataObject, INodeExecutionData, IWorkflowBase } from 'n8n-workflow';
 

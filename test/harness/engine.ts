@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /*
  * Runs n8n workflows through n8n's own engine (WorkflowExecute from n8n-core), with this
  * package loaded the way n8n loads a community package (PackageDirectoryLoader over the

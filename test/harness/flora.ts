@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IDataObject, INode, INodeParameters, IWorkflowBase } from 'n8n-workflow';

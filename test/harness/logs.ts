@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /*
  * What the nodes log through n8n's logger, captured. n8n-core reads its logger from the DI
  * container under the Logger class of its own copy of @n8n/backend-common, so that is the

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /*
  * Executions that wait for a webhook, as n8n runs them: the workflow runs until a node puts it
  * to wait; a loopback HTTP server stands in for n8n's /webhook-waiting/<executionId> endpoint

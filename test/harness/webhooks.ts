@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /*
  * Delivers real HTTP calls to a webhook trigger through n8n-core, the way n8n's webhook
  * server does (packages/cli/src/webhooks: `WebhookService.runWebhook` and

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /** Assets: direct multipart (≤ 4 MB), signed upload by form POST and by PUT (bytes intact), complete/conflict, URL sources. */
 import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';

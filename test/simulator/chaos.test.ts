@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /** Seeded random faults ("chaos"): deterministic per seed and request sequence, the rate, every kind and its effect, routes, precedence, control routes and reset. */
 import * as http from 'node:http';
 import axios, { type AxiosResponse } from 'axios';

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * Contract test, part 2: the routes beyond the technique runs (projects, models and
  * generations, actions, the asset list and upload retry). Drives each operation through every

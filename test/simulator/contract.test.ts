@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * Contract test: drives every operation and every reachable status through the simulator
  * and validates each answer against flora-openapi.json (response schema per operation and

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /** The HTTP control surface under /_simulator (for other processes) and the CLI entry point. */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /** Generations: POST /generate (validation, params against the model, idempotency, credits, roles), the run on the simulated clock read by GET /runs/{runId}, outputs of the model's type, magic tokens, callbacks, and GET /generations. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

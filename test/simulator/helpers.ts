@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /** Shared helpers for the simulator's own tests (real HTTP through axios). */
 import axios, { type AxiosInstance } from 'axios';
 import { DEFAULT_API_KEY, type FloraSimulator } from '../../simulator';

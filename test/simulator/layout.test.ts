@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /** The simulator's own layout: files short enough to read in one sitting, no import circles, and every route file of the newer surface says what it chose where FLORA's spec and SDK differ. */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';

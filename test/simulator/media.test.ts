@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /** Output files: each media type is a real, valid file with the right Content-Type and Content-Length, served from the media host without auth. */
 import axios from 'axios';
 import { DEFAULT_API_KEY, startSimulator, type Simulator } from '../../simulator';

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /** Run create: input validation naming every bad field, callback_url rules, idempotency (409 / 422). */
 import { startSimulator, type Simulator } from '../../simulator';
 import { api, textInput } from './helpers';

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /** mode:"stream": text/event-stream of Run snapshots ending at a terminal one, the JSON variant, and a cut mid-run. */
 import * as http from 'node:http';
 import { DEFAULT_API_KEY, startSimulator, type Simulator } from '../../simulator';

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /** Scale: 500 runs started within a second or two, 500 signed webhook deliveries to a slow loopback receiver over a bounded number of connections. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
