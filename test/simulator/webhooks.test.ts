@@ -91,6 +91,8 @@ test('a completed run POSTs a signed run.completed event that verifies with the 
 	).toBe(false);
 	// The run is already terminal when the webhook arrives.
 	expect(sim.getRun(runId)!.endedAt!).toBeLessThanOrEqual(sim.webhookDeliveries[0].attemptedAt);
+	// The receiver has the body before the simulator has read the answer's status.
+	await waitFor(() => sim.webhookDeliveries[0].status ?? undefined);
 	expect(sim.webhookDeliveries[0]).toMatchObject({
 		attempt: 1,
 		status: 200,
