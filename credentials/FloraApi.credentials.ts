@@ -43,13 +43,6 @@ export class FloraApi implements ICredentialType {
 			description:
 				'The workspace signing secret (whsec_…) used to verify FLORA callbacks. Needed only to wait for runs by webhook or to use the FLORA Trigger.',
 		},
-		{
-			// Never shown: only this package's tests set it, to let the simulator call a loopback n8n.
-			displayName: 'Allow HTTP Callbacks (Tests Only)',
-			name: 'allowHttpCallbacksForTests',
-			type: 'hidden',
-			default: false,
-		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -48,7 +48,8 @@ if [[ -z "$USER_FOLDER" ]]; then
 	OWN_WORK="$(mktemp -d "${TMPDIR:-/tmp}/flora-e2e-browser.XXXXXX")"
 	USER_FOLDER="$OWN_WORK/n8n-$VERSION"
 	stage_package "$OWN_WORK/package"
-	start_simulator "$OWN_WORK/simulator.log"
+	PORT="$(free_port)"
+	start_simulator "$OWN_WORK/simulator.log" 0 "$PORT"
 	mkdir -p "$USER_FOLDER"
 	setup_instance "$VERSION" "$USER_FOLDER" "$OWN_WORK/package"
 fi
@@ -62,7 +63,7 @@ EXAMPLE_IDS="$(awk -F'\t' '$1 ~ /^(technique-run|scheduled-batch|image-in-binary
 
 t0=$(date +%s)
 if [[ -z "$BASE" ]]; then
-	PORT="$(free_port)"
+	PORT="${PORT:-$(free_port)}"
 	start_n8n "$VERSION" "$USER_FOLDER" "$PORT" "$USER_FOLDER/n8n-start.log"
 	BASE="http://127.0.0.1:$PORT"
 	setup_owner "$BASE"

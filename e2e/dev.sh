@@ -48,7 +48,7 @@ mkdir -p "$DEV"
 [[ "${FLORA_DEV_FRESH:-0}" == 1 ]] && rm -rf "$USER_FOLDER"
 mkdir -p "$USER_FOLDER"
 
-start_simulator "$DEV/simulator.log" "$SIM_PORT"
+start_simulator "$DEV/simulator.log" "$SIM_PORT" "$PORT"
 log "simulator at $SIM_BASE_URL"
 
 # A full build first (icons included); then the compiler in watch mode keeps dist/ current.

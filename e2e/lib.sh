@@ -11,6 +11,14 @@ N8N_V2="${FLORA_E2E_N8N_V2:-2.41.1}"
 N8N_V1="${FLORA_E2E_N8N_V1:-1.123.81}"
 PLAYWRIGHT_CORE_VERSION="${FLORA_E2E_PLAYWRIGHT:-1.65.1}"
 
+# The public HTTPS address a started n8n computes its webhook and resume URLs with (WEBHOOK_URL).
+# FLORA only calls public HTTPS addresses, and the node refuses to hand it any other; so n8n
+# listens on loopback but names itself https://n8n.flora.test/, and the simulator, in its test
+# mode (--map-host), delivers callbacks for that host to n8n's loopback port over plain HTTP.
+# The scripts themselves talk to n8n on loopback.
+N8N_PUBLIC_HOST="n8n.flora.test"
+N8N_PUBLIC_URL="https://$N8N_PUBLIC_HOST/"
+
 # `npm run` hands every npm setting to the scripts it starts as npm_config_* variables: the
 # project's .npmrc (ignore-scripts=true) and npm's view of the project (local_prefix, nodedir,
 # ...). An npm started from here in one of the cache folders must not inherit them: with
@@ -142,14 +150,16 @@ JSON
 # The FLORA simulator
 # ---------------------------------------------------------------------------
 
-# start_simulator LOGFILE [PORT]: sets SIM_PID (process group leader), SIM_BASE_URL,
-# SIM_API_KEY, SIM_WEBHOOK_SECRET. Port 0 (default) lets the OS pick a free one.
+# start_simulator LOGFILE [PORT] [N8N_PORT]: sets SIM_PID (process group leader), SIM_BASE_URL,
+# SIM_API_KEY, SIM_WEBHOOK_SECRET. Port 0 (default) lets the OS pick a free one. With N8N_PORT,
+# callbacks for https://$N8N_PUBLIC_HOST/… (a started n8n's resume URLs and FLORA Trigger URLs)
+# are delivered to http://127.0.0.1:N8N_PORT/… (the simulator's --map-host test mode); every
+# other callback URL must be public HTTPS, as FLORA requires.
 start_simulator() {
-	local logfile="$1" port="${2:-0}"
+	local logfile="$1" port="${2:-0}" n8n_port="${3:-}" map=()
 	[[ -f "$REPO_ROOT/simulator/cli.ts" ]] || die "simulator/cli.ts is missing"
-	# --allow-insecure-callbacks: the simulator may call back http://127.0.0.1 (a started n8n's
-	# resume URLs and FLORA Trigger URLs); FLORA itself only calls public HTTPS addresses.
-	(cd "$REPO_ROOT" && exec setsid npx tsx simulator/cli.ts --port "$port" --time-scale "${FLORA_E2E_TIME_SCALE:-10}" --allow-insecure-callbacks) >"$logfile" 2>&1 &
+	[[ -n "$n8n_port" ]] && map=(--map-host "$N8N_PUBLIC_HOST=http://127.0.0.1:$n8n_port")
+	(cd "$REPO_ROOT" && exec setsid npx tsx simulator/cli.ts --port "$port" --time-scale "${FLORA_E2E_TIME_SCALE:-10}" "${map[@]}") >"$logfile" 2>&1 &
 	SIM_PID=$!
 	local i
 	for ((i = 0; i < 120; i++)); do
@@ -221,10 +231,8 @@ write_credentials_file() {
 	local file="$1"
 	node -e '
 		const [file, baseUrl, apiKey, webhookSecret] = process.argv.slice(1);
-		// allowHttpCallbacksForTests: the node may hand FLORA an http:// resume URL (n8n on
-		// http://127.0.0.1); a hidden credential field only tests set.
 		const creds = [{ id: "flora-demo", name: "FLORA account", type: "floraApi",
-			data: { apiKey, baseUrl, webhookSecret, allowHttpCallbacksForTests: true } }];
+			data: { apiKey, baseUrl, webhookSecret } }];
 		require("fs").writeFileSync(file, JSON.stringify(creds, null, 2));
 	' "$file" "$SIM_BASE_URL" "$SIM_API_KEY" "$SIM_WEBHOOK_SECRET"
 }
@@ -435,14 +443,16 @@ OWNER_EMAIL="${FLORA_E2E_OWNER_EMAIL:-owner@flora.test}"
 OWNER_PASSWORD="${FLORA_E2E_OWNER_PASSWORD:-FloraE2e-Passw0rd}"
 
 # start_n8n VERSION USER_FOLDER PORT LOGFILE: `n8n start` on 127.0.0.1:PORT in its own
-# process group; sets N8N_START_PID; waits until /healthz/readiness says ok.
+# process group, with WEBHOOK_URL=$N8N_PUBLIC_URL (its resume and webhook URLs are
+# https://$N8N_PUBLIC_HOST/…: start the simulator with this PORT as N8N_PORT); sets
+# N8N_START_PID; waits until /healthz/readiness says ok.
 start_n8n() {
 	local version="$1" user_folder="$2" port="$3" logfile="$4"
 	(
 		n8n_env "$version" "$user_folder"
 		export N8N_PORT="$port" N8N_LISTEN_ADDRESS=127.0.0.1 N8N_HOST=127.0.0.1 N8N_PROTOCOL=http
 		export N8N_EDITOR_BASE_URL="http://127.0.0.1:$port/"
-		export WEBHOOK_URL="http://127.0.0.1:$port/"
+		export WEBHOOK_URL="$N8N_PUBLIC_URL"
 		exec setsid "$(n8n_node_bin "$version")" "$(n8n_bin_js "$version")" start
 	) >"$logfile" 2>&1 &
 	N8N_START_PID=$!

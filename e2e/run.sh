@@ -50,9 +50,12 @@ done
 # 2. the package, built once
 stage_package "$WORK/package"
 
-# 3. the simulator, shared by all versions
-start_simulator "$WORK/simulator.log"
-log "simulator at $SIM_BASE_URL"
+# 3. the simulator, shared by all versions. Each version's `n8n start` (one at a time) listens
+# on N8N_PORT; the simulator delivers callbacks for https://n8n.flora.test/ (n8n's WEBHOOK_URL)
+# there.
+N8N_PORT_SERVED="$(free_port)"
+start_simulator "$WORK/simulator.log" 0 "$N8N_PORT_SERVED"
+log "simulator at $SIM_BASE_URL (callbacks for $N8N_PUBLIC_URL go to http://127.0.0.1:$N8N_PORT_SERVED/)"
 
 # The cases that need a started n8n (e2e/served-check.mjs), then the editor check, against
 # one `n8n start` of version $1 with user folder $2.
@@ -74,16 +77,16 @@ served_cases() {
 		activate_workflow "$v" "$trigger_id"
 	) >"$uf/activate.log" 2>&1 || { tail -20 "$uf/activate.log"; echo "FAIL n8n $v served-setup" >>"$WORK/results"; return 1; }
 	trigger_hook="$(webhook_id_of "$uf/workflows/trigger-pattern.json" n8n-nodes-flora.floraTrigger)/flora"
-	port="$(free_port)"
+	port="$N8N_PORT_SERVED"
 	start_n8n "$v" "$uf" "$port" "$uf/n8n-start.log"
 	base="http://127.0.0.1:$port"
 	setup_owner "$base"
-	echo "- n8n start on $base with the twins of long-video-webhook ($twin_id, $timeout_twin_id, $fails_twin_id) and trigger-pattern ($trigger_id) active ($(( $(date +%s) - t1 ))s)"
+	echo "- n8n start on $base (WEBHOOK_URL $N8N_PUBLIC_URL) with the twins of long-video-webhook ($twin_id, $timeout_twin_id, $fails_twin_id) and trigger-pattern ($trigger_id) active ($(( $(date +%s) - t1 ))s)"
 
 	local case args
 	for case in long-video-webhook long-video-webhook-fails long-video-webhook-timeout trigger-pattern; do
 		t1=$(date +%s)
-		args=(--base-url "$base" --sim-url "$SIM_BASE_URL" --email "$OWNER_EMAIL" --password "$OWNER_PASSWORD"
+		args=(--base-url "$base" --public-url "$N8N_PUBLIC_URL" --sim-url "$SIM_BASE_URL" --email "$OWNER_EMAIL" --password "$OWNER_PASSWORD"
 			--n8n-dir "$(n8n_dir "$v")/node_modules/n8n")
 		case $case in
 			long-video-webhook) args+=(--workflow-id "$twin_id" --hook-path "$LONG_VIDEO_HOOK_PATH") ;;

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// Cases that need a started n8n (`n8n start` on a loopback port, WEBHOOK_URL set to it) and
-// the FLORA simulator calling it back (started with --allow-insecure-callbacks):
+// Cases that need a started n8n (`n8n start` on a loopback port, WEBHOOK_URL set to the public
+// HTTPS address --public-url, https://n8n.flora.test/) and the FLORA simulator calling it back
+// (started with --map-host n8n.flora.test=http://127.0.0.1:<n8n's port>, so FLORA is handed
+// https URLs only and the simulator delivers them to the loopback port). The checks talk to
+// n8n on loopback (--base-url); the URLs n8n computes and FLORA calls are --public-url's:
 //
 //   long-video-webhook  examples/long-video-webhook.json, its Manual Trigger swapped for a
 //                       Webhook trigger (an active twin). The execution is started by calling
@@ -39,7 +42,7 @@
 //                       new signed delivery posted at once start one execution; accepted
 //                       deliveries are answered {"received":true}.
 //
-// Usage: node e2e/served-check.mjs CASE --base-url URL --sim-url URL --workflow-id ID
+// Usage: node e2e/served-check.mjs CASE --base-url URL --public-url URL --sim-url URL --workflow-id ID
 //          --email E --password P --n8n-dir DIR [--hook-path PATH] [--trigger-path PATH]
 //          [--wait-seconds N]
 // Prints "ok"/"FAIL" lines; exits 0 when every check passed.
@@ -51,6 +54,8 @@ const [, , caseName, ...argv] = process.argv;
 const args = {};
 for (let i = 0; i < argv.length; i += 2) args[argv[i].replace(/^--/, '')] = argv[i + 1];
 const base = String(args['base-url'] ?? '').replace(/\/+$/, '');
+// What n8n names itself (WEBHOOK_URL): its resume and production webhook URLs start with it.
+const publicBase = String(args['public-url'] ?? base).replace(/\/+$/, '');
 const simApi = String(args['sim-url'] ?? '').replace(/\/+$/, ''); // …/api/v1
 const simRoot = simApi.replace(/\/api\/v1$/, '');
 const apiKey = process.env.SIM_API_KEY || 'sk_test_flora_simulator';
@@ -164,7 +169,7 @@ async function longVideoWebhook() {
 	check(final.status === 'success', `the execution ended "success" (got "${final.status}"${error ? `: ${error.message}` : ''})`);
 
 	const state = await simState();
-	const runs = state.runs.filter((r) => r.callbackUrl && r.callbackUrl.startsWith(`${base}/webhook-waiting/${id}`));
+	const runs = state.runs.filter((r) => r.callbackUrl && r.callbackUrl.startsWith(`${publicBase}/webhook-waiting/${id}`));
 	check(runs.length === 1, `one FLORA run was started with this execution's resume URL as callback_url (${runs[0]?.callbackUrl ?? 'none'})`);
 	const run = runs[0];
 	if (!run) return;
@@ -173,6 +178,10 @@ async function longVideoWebhook() {
 	check(
 		deliveries.length >= 1 && deliveries[0].status === 200,
 		`the simulator's signed callback was answered 200 (got ${deliveries.map((d) => d.status ?? d.error).join(', ') || 'no delivery'})`,
+	);
+	check(
+		publicBase.startsWith('https://') && deliveries.length >= 1 && deliveries.every((d) => d.url.startsWith(`${publicBase}/`) && d.deliveredTo?.startsWith(`${base}/`)),
+		`FLORA called the https resume URL, which the simulator's test mode carried to n8n on loopback (${deliveries.map((d) => `${d.url} → ${d.deliveredTo}`).join(', ') || 'no delivery'})`,
 	);
 	const reads = state.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/runs/${run.run_id}`));
 	check(
@@ -228,7 +237,7 @@ async function longVideoWebhookTimeout() {
 	const error = exec.data?.resultData?.error;
 	check(final.status === 'success', `the execution ended "success" (got "${final.status}"${error ? `: ${error.message}` : ''})`);
 
-	const runs = state.runs.filter((r) => r.callbackUrl && r.callbackUrl.startsWith(`${base}/webhook-waiting/${id}`));
+	const runs = state.runs.filter((r) => r.callbackUrl && r.callbackUrl.startsWith(`${publicBase}/webhook-waiting/${id}`));
 	check(runs.length === 1, `one FLORA run was started with this execution's resume URL as callback_url (${runs[0]?.callbackUrl ?? 'none'})`);
 	const run = runs[0];
 	const flora = itemsOf(exec, FLORA);
@@ -274,7 +283,7 @@ async function longVideoWebhookFails() {
 	check(runData['Edit Fields'] === undefined, `nothing ran after ${FLORA} (Edit Fields ${runData['Edit Fields'] ? 'ran' : 'did not run'})`);
 	check(runData['Webhook (e2e)'] !== undefined, 'the Webhook trigger’s run data is kept in the saved execution');
 	const state = await simState();
-	const run = state.runs.find((r) => r.callbackUrl && r.callbackUrl.startsWith(`${base}/webhook-waiting/${id}`));
+	const run = state.runs.find((r) => r.callbackUrl && r.callbackUrl.startsWith(`${publicBase}/webhook-waiting/${id}`));
 	check(run?.status === 'failed', `the execution's run failed in the simulator (${run?.run_id}, ${run?.status})`);
 	const deliveries = state.webhookDeliveries.filter((d) => d.runId === run?.run_id);
 	check(
@@ -319,7 +328,9 @@ async function finishedExecutions(workflowId) {
 
 async function triggerPattern() {
 	const workflowId = args['workflow-id'];
+	// The checks post to n8n on loopback; FLORA is given n8n's public production URL.
 	const triggerUrl = `${base}/webhook/${args['trigger-path']}`;
+	const publicTriggerUrl = `${publicBase}/webhook/${args['trigger-path']}`;
 	const before = (await executionsOf(workflowId)).length;
 
 	// A forged call: refused, nothing runs.
@@ -337,11 +348,11 @@ async function triggerPattern() {
 		body: JSON.stringify({
 			inputs: [{ id: 'script', type: 'text', value: 'Spring collection, now in stores.' }],
 			mode: 'async',
-			callback_url: triggerUrl,
+			callback_url: publicTriggerUrl,
 		}),
 	});
 	const started = await start.json();
-	if (!check(start.status === 201 || start.status === 200 || start.status === 202, `the simulator started a run with callback_url ${triggerUrl} (HTTP ${start.status})`)) {
+	if (!check(start.status === 201 || start.status === 200 || start.status === 202, `the simulator started a run with callback_url ${publicTriggerUrl} (HTTP ${start.status})`)) {
 		info(JSON.stringify(started).slice(0, 300));
 		return;
 	}
@@ -387,7 +398,7 @@ async function triggerPattern() {
 	// twice, starts nothing: what the trigger remembers really reached n8n's database.
 	const deliveries = [delivery];
 	for (const script of ['Summer collection.', 'Autumn collection.']) {
-		deliveries.push(await answeredDelivery(await startRunCallingTrigger(triggerUrl, script)));
+		deliveries.push(await answeredDelivery(await startRunCallingTrigger(publicTriggerUrl, script)));
 	}
 	check(deliveries.every((d) => d.status === 200), `the two new deliveries were answered 200 (${deliveries.map((d) => d.status).join(', ')})`);
 	await until('three trigger executions', async () => (await finishedExecutions(workflowId)) >= before + 3, { timeoutMs: 30000 });

@@ -2,7 +2,9 @@
 /**
  * Start the FLORA API simulator from a shell:
  *   tsx simulator/cli.ts [--port 4010] [--media-port N] [--host 127.0.0.1] [--time-scale N]
- *                        [--allow-insecure-callbacks] [--stream-format event-stream|json] [--credits USD]
+ *                        [--map-host HOST=ORIGIN]... [--stream-format event-stream|json] [--credits USD]
+ * --map-host (test mode, repeatable): callbacks for https://HOST/… are delivered to ORIGIN/…
+ * (e.g. --map-host n8n.flora.test=http://127.0.0.1:5678); see SimulatorOptions.callbackHosts.
  * Prints the base URL, the API key and the webhook secret; runs until SIGINT/SIGTERM.
  */
 import {
@@ -49,13 +51,20 @@ function parseArgs(argv: string[]): SimulatorOptions {
 				opts.streamFormat = v;
 				break;
 			}
-			case '--allow-insecure-callbacks':
-				opts.allowInsecureCallbacks = true;
+			case '--map-host': {
+				const v = value() ?? '';
+				const at = v.indexOf('=');
+				if (at <= 0)
+					throw new Error(
+						'--map-host needs HOST=ORIGIN, e.g. n8n.flora.test=http://127.0.0.1:5678',
+					);
+				opts.callbackHosts = { ...opts.callbackHosts, [v.slice(0, at)]: v.slice(at + 1) };
 				break;
+			}
 			case '--help':
 			case '-h':
 				process.stdout.write(
-					'tsx simulator/cli.ts [--port 4010] [--media-port N] [--host H] [--time-scale N] [--allow-insecure-callbacks] [--stream-format event-stream|json] [--credits USD]\n',
+					'tsx simulator/cli.ts [--port 4010] [--media-port N] [--host H] [--time-scale N] [--map-host HOST=ORIGIN]... [--stream-format event-stream|json] [--credits USD]\n',
 				);
 				process.exit(0);
 				break;
@@ -78,6 +87,9 @@ async function main(): Promise<void> {
 		`  webhook secret  ${opts.webhookSecret ?? DEFAULT_WEBHOOK_SECRET}`,
 		`  time scale      ${opts.timeScale ?? 1}`,
 		`  control         ${sim.baseUrl.replace(/\/api\/v1$/, '')}/_simulator/state`,
+		...Object.entries(opts.callbackHosts ?? {}).map(
+			([host, origin]) => `  callbacks for   https://${host}/… go to ${origin}/… (test mode)`,
+		),
 	];
 	process.stdout.write(lines.join('\n') + '\n');
 	let closing = false;

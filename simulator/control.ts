@@ -76,8 +76,8 @@ export async function handleControl(
 					sim.setStreamFormat(body.streamFormat);
 				}
 				if (body.credits !== undefined) sim.setCredits(Number(body.credits));
-				if (body.allowInsecureCallbacks !== undefined)
-					sim.setAllowInsecureCallbacks(Boolean(body.allowInsecureCallbacks));
+				if (body.callbackHosts !== undefined)
+					sim.setCallbackHosts(body.callbackHosts as Record<string, string>);
 				for (const [t, s] of Object.entries((body.runDurations ?? {}) as Record<string, number>))
 					sim.setRunDuration(t, Number(s));
 				for (const [t, n] of Object.entries(

@@ -5,7 +5,7 @@
  * not friendly: strict validation, real error envelopes, runs that take (scaled) time, real media
  * files on a separate host, signed webhooks.
  *
- *   const sim = await startSimulator({ timeScale: 20, allowInsecureCallbacks: true });
+ *   const sim = await startSimulator({ timeScale: 20, callbackHosts: { 'n8n.flora.test': 'http://127.0.0.1:5678' } });
  *   // sim.baseUrl  -> http://127.0.0.1:<port>/api/v1   (Authorization: Bearer DEFAULT_API_KEY)
  *   // sim.mediaOrigin -> http://127.0.0.1:<other port> (output files, uploaded assets, signed-upload targets)
  *
@@ -50,7 +50,7 @@
  *   DELETE /_simulator/chaos                    chaos off (same as setChaos(null))
  *   POST   /_simulator/assets/{assetId}/expire  {failureMessage?}: expire a pending signed upload's
  *                                               reservation now, or fail it (same as expireUpload)
- *   POST   /_simulator/config                   {timeScale?, streamFormat?, credits?, allowInsecureCallbacks?,
+ *   POST   /_simulator/config                   {timeScale?, streamFormat?, credits?, callbackHosts?: {<host>: <origin>},
  *                                                runDurations?: {<technique|model|action>: seconds},
  *                                                outputBytes?: {<technique|model|action>: bytes|null},
  *                                                scriptNextRun?: {technique (or a model or action id),

@@ -39,7 +39,7 @@ import type {
 	UploadRecord,
 	WebhookDeliveryRecord,
 } from './types';
-import { DEFAULT_WEBHOOK_SECRET, Webhooks } from './webhooks';
+import { DEFAULT_WEBHOOK_SECRET, Webhooks, parseCallbackHosts } from './webhooks';
 
 export { DEFAULT_API_KEY, VIEWER_API_KEY } from './auth';
 export { ALLOWED_ASSET_TYPES, DIRECT_UPLOAD_MAX_BYTES } from './assetTypes';
@@ -84,6 +84,7 @@ export class Simulator implements FloraSimulator {
 			s.clock,
 			s.scheduler,
 			s.webhookDeliveries,
+			() => s.callbackHosts,
 		);
 		this.lifecycle = new RunLifecycle(s, this.webhooks);
 		this.routes = new ApiRoutes(
@@ -218,8 +219,8 @@ export class Simulator implements FloraSimulator {
 		this.s.scheduler.rearmAll();
 	}
 
-	setAllowInsecureCallbacks(allow: boolean): void {
-		this.s.allowInsecure = allow;
+	setCallbackHosts(hosts: Record<string, string>): void {
+		this.s.callbackHosts = parseCallbackHosts(hosts);
 	}
 
 	countRequests(route?: string): number {

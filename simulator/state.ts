@@ -15,6 +15,7 @@ import { FaultInjector } from './faults';
 import { Idempotency } from './idempotency';
 import { seedProjects, type ProjectState } from './projects';
 import { Contract } from './spec';
+import { parseCallbackHosts } from './webhooks';
 import type {
 	ChaosLogEntry,
 	MediaRequestRecord,
@@ -108,13 +109,14 @@ export class SimState {
 	timeScale: number;
 	streamFormat: StreamFormat;
 	balance: number;
-	allowInsecure: boolean;
+	/** Test mode: callback hosts and the origin their callbacks are delivered to. */
+	callbackHosts: Map<string, URL>;
 
 	constructor(readonly options: SimulatorOptions) {
 		this.timeScale = options.timeScale ?? 1;
 		this.streamFormat = options.streamFormat ?? 'event-stream';
 		this.balance = options.credits ?? 1000;
-		this.allowInsecure = options.allowInsecureCallbacks ?? false;
+		this.callbackHosts = parseCallbackHosts(options.callbackHosts);
 		this.clock = new SimClock(this.timeScale);
 		this.scheduler = new Scheduler(this.clock);
 		this.idempotency = new Idempotency(this.clock);
@@ -151,6 +153,6 @@ export class SimState {
 		this.clock.setScale(this.timeScale);
 		this.streamFormat = this.options.streamFormat ?? 'event-stream';
 		this.balance = this.options.credits ?? 1000;
-		this.allowInsecure = this.options.allowInsecureCallbacks ?? false;
+		this.callbackHosts = parseCallbackHosts(this.options.callbackHosts);
 	}
 }

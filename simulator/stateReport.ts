@@ -14,7 +14,7 @@ export function stateReport(sim: FloraSimulator, s: SimState): Record<string, un
 		timeScale: s.timeScale,
 		streamFormat: s.streamFormat,
 		credits: sim.credits,
-		allowInsecureCallbacks: s.allowInsecure,
+		callbackHosts: Object.fromEntries([...s.callbackHosts].map(([host, to]) => [host, to.origin])),
 		counters: {
 			requests: sim.requests.length,
 			byRoute,

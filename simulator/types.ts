@@ -13,8 +13,17 @@ export interface SimulatorOptions {
 	apiKeys?: string[];
 	/** Webhook signing secret. Default DEFAULT_WEBHOOK_SECRET. */
 	webhookSecret?: string;
-	/** Test-only: accept http(s)://127.0.0.1 / localhost / [::1] callback URLs. Default false (only https:// public hosts). */
-	allowInsecureCallbacks?: boolean;
+	/**
+	 * Test mode: where callbacks for a host are delivered. FLORA only calls public https URLs,
+	 * and so does the simulator: a callback_url must be https to a public host. Tests give n8n
+	 * a public-looking https address (say https://n8n.flora.test/) and map its host here to the
+	 * loopback listener, `{ 'n8n.flora.test': 'http://127.0.0.1:5678' }`: a callback for
+	 * https://n8n.flora.test/webhook-waiting/7 is then POSTed to
+	 * http://127.0.0.1:5678/webhook-waiting/7. An origin without a port keeps the callback
+	 * URL's own port (`{ 'n8n.flora.test': 'http://127.0.0.1' }` delivers
+	 * https://n8n.flora.test:4567/x to http://127.0.0.1:4567/x). Default: none.
+	 */
+	callbackHosts?: Record<string, string>;
 	/** What a `mode: "stream"` run create answers. Default 'event-stream'. */
 	streamFormat?: StreamFormat;
 	/** Workspace balance in USD. Default 1000. */
@@ -192,6 +201,8 @@ export interface WebhookDeliveryRecord {
 	headers: Record<string, string>;
 	/** Exact raw body sent. */
 	body: string;
+	/** Where the attempt was sent when callbackHosts mapped the URL's host (test mode). */
+	deliveredTo?: string;
 	/** HTTP status the receiver answered; null when the attempt errored (refused, timeout). */
 	status: number | null;
 	error?: string;
@@ -247,7 +258,8 @@ export interface FloraSimulator {
 	readonly credits: number;
 	setStreamFormat(f: StreamFormat): void;
 	setTimeScale(n: number): void;
-	setAllowInsecureCallbacks(allow: boolean): void;
+	/** Test mode: replaces the callbackHosts mapping (see SimulatorOptions); reset() restores the options'. */
+	setCallbackHosts(hosts: Record<string, string>): void;
 	readonly requests: RecordedRequest[];
 	countRequests(route?: string): number;
 	runsCreated(filter?: { technique?: string; idempotencyKey?: string }): number;

@@ -3,7 +3,9 @@
  * Webhook deliveries: a run that ends with a callback_url gets one signed POST (Flora-Signature:
  * t=<unix seconds>,v1=HMAC-SHA256(secret, "<t>.<body>")), retried up to three times on a non-2xx
  * answer or an error (after 10 s, 60 s, 300 s of simulated time). Every delivery shares one
- * keep-alive agent per protocol.
+ * keep-alive agent per protocol. In test mode a callback whose host is mapped (callbackHosts,
+ * `--map-host`) is delivered to the origin it maps to, over plain HTTP when that origin says
+ * so: the callback URL itself stays an https URL to a public-looking host, as FLORA requires.
  */
 import { createHmac } from 'node:crypto';
 import * as http from 'node:http';
@@ -21,6 +23,41 @@ export const WEBHOOK_MAX_SOCKETS = 50;
 const WEBHOOK_RETRY_SIM_SECONDS = [10, 60, 300];
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
+/**
+ * Reads a callbackHosts option: each key a host name (no port), each value an http(s) origin.
+ */
+export function parseCallbackHosts(hosts: Record<string, string> = {}): Map<string, URL> {
+	const parsed = new Map<string, URL>();
+	for (const [host, origin] of Object.entries(hosts)) {
+		const name = host.trim().toLowerCase();
+		if (!/^[a-z0-9.-]+$/.test(name)) throw new Error(`callbackHosts: "${host}" is not a host name`);
+		let target: URL;
+		try {
+			target = new URL(origin);
+		} catch {
+			throw new Error(`callbackHosts: "${origin}" (for ${host}) is not a URL`);
+		}
+		if (
+			(target.protocol !== 'http:' && target.protocol !== 'https:') ||
+			(target.pathname !== '/' && target.pathname !== '') ||
+			target.search ||
+			target.hash
+		)
+			throw new Error(`callbackHosts: "${origin}" (for ${host}) must be an http(s) origin`);
+		parsed.set(name, target);
+	}
+	return parsed;
+}
+
+/** Where a callback goes: its own URL, or in test mode the mapped origin with its path and query. */
+export function deliveryTarget(url: URL, hosts: ReadonlyMap<string, URL>): URL {
+	const target = hosts.get(url.hostname.toLowerCase());
+	if (!target) return url;
+	const mapped = new URL(`${url.pathname}${url.search}`, target.origin);
+	if (target.port === '') mapped.port = url.port;
+	return mapped;
+}
+
 export class Webhooks {
 	private readonly agents = {
 		http: new http.Agent({ keepAlive: true, maxSockets: WEBHOOK_MAX_SOCKETS, timeout: 4000 }),
@@ -34,6 +71,7 @@ export class Webhooks {
 		private readonly clock: SimClock,
 		private readonly scheduler: Scheduler,
 		private readonly deliveries: WebhookDeliveryRecord[],
+		private readonly callbackHosts: () => ReadonlyMap<string, URL> = () => new Map(),
 	) {}
 
 	/** Deliver the event of a run that just ended to its callback URL. */
@@ -97,13 +135,17 @@ export class Webhooks {
 				finish(status, error);
 			};
 			try {
-				const u = new URL(url);
+				const callback = new URL(url);
+				const u = deliveryTarget(callback, this.callbackHosts());
+				// A mapped callback arrives as through a reverse proxy: with the callback's own Host.
+				const sent = u === callback ? headers : { ...headers, Host: callback.host };
+				if (u !== callback) rec.deliveredTo = u.href;
 				const secure = u.protocol === 'https:';
 				const r = (secure ? https : http).request(
 					u,
 					{
 						method: 'POST',
-						headers,
+						headers: sent,
 						timeout: WEBHOOK_TIMEOUT_MS,
 						agent: secure ? this.agents.https : this.agents.http,
 					},

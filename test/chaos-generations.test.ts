@@ -15,7 +15,7 @@ import type { ExecutionOutcome } from './harness/invariants';
 import { violations } from './harness/invariants';
 import { captureLogs } from './harness/logs';
 
-const flora = useSimulator({ timeScale: 100, allowInsecureCallbacks: true });
+const flora = useSimulator({ timeScale: 100 });
 
 const SEEDS = chaosSeeds('FLORA_CHAOS_GENERATION_SEEDS', '71,83,97');
 const ITEMS = 60;

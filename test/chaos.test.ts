@@ -21,7 +21,7 @@ import { violations } from './harness/invariants';
 import { captureLogs } from './harness/logs';
 import { startWaitingExecution } from './harness/waiting';
 
-const flora = useSimulator({ timeScale: 100, allowInsecureCallbacks: true });
+const flora = useSimulator({ timeScale: 100 });
 
 const SEEDS = chaosSeeds('FLORA_CHAOS_SEEDS', '11,23,37,41,59');
 const ITEMS = 100;

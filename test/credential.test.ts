@@ -1,5 +1,5 @@
 import { DEFAULT_API_KEY, VIEWER_API_KEY } from '../simulator';
-import { testCredential } from './harness/engine';
+import { loadPackage, testCredential } from './harness/engine';
 import { useSimulator } from './harness/flora';
 
 const flora = useSimulator();
@@ -48,5 +48,20 @@ describe('the FLORA API credential’s Test button', () => {
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/FLORA rejected this API key/);
 		expect(result.message).not.toContain('sk_live_revoked');
+	});
+});
+
+describe('the FLORA API credential’s fields', () => {
+	test('are the API key, the base URL and the webhook signing secret, and nothing for tests', async () => {
+		const { credentialTypes } = await loadPackage();
+		const properties = credentialTypes.get('floraApi')!.properties;
+
+		expect(properties.map((property) => property.name)).toEqual([
+			'apiKey',
+			'baseUrl',
+			'webhookSecret',
+		]);
+		expect(properties.filter((property) => property.type === 'hidden')).toEqual([]);
+		expect(JSON.stringify(properties)).not.toMatch(/test/i);
 	});
 });

@@ -25,7 +25,7 @@ import {
 import type { WaitingExecution } from './harness/waiting';
 import { startWaitingExecution } from './harness/waiting';
 
-const flora = useSimulator({ timeScale: 50, allowInsecureCallbacks: true });
+const flora = useSimulator({ timeScale: 50 });
 
 const fast = { model: modelLocator('t2i-aurora-2-fast') };
 

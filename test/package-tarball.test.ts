@@ -120,6 +120,18 @@ describe('the packed tarball', () => {
 		expect([...external].filter((name) => !builtins.has(name))).toEqual(['n8n-workflow']);
 	});
 
+	test('carries nothing for tests and reads no environment: no "ForTests", no process.env, in dist/ or the tarball', () => {
+		const shipped = [
+			...filesUnder(path.join(ROOT, 'dist')).map((file) => path.join(ROOT, 'dist', file)),
+			...files.map((file) => path.join(unpacked, file)),
+		].filter((file) => /\.(js|json|ts|map)$/.test(file));
+		expect(shipped.length).toBeGreaterThan(0);
+		const found = shipped.filter((file) =>
+			/ForTests|process\.env/.test(readFileSync(file, 'utf8')),
+		);
+		expect(found).toEqual([]);
+	});
+
 	test('n8n’s PackageDirectoryLoader loads every listed node and credential from it, with their icons', async () => {
 		const loader = new PackageDirectoryLoader(unpacked);
 		await loader.loadAll();

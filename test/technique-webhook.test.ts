@@ -18,9 +18,10 @@ import {
 	withNodesAfterFlora,
 } from './harness/flora';
 import type { WaitingExecution } from './harness/waiting';
+import { loopbackUrl } from './harness/publicHost';
 import { startWaitingExecution } from './harness/waiting';
 
-const flora = useSimulator({ timeScale: 20, allowInsecureCallbacks: true });
+const flora = useSimulator({ timeScale: 20 });
 
 const credentials = (overrides: Record<string, unknown> = {}) =>
 	webhookCredentials(flora.sim, overrides);
@@ -349,7 +350,8 @@ describe('callbacks that must not resume the execution', () => {
 		const firstPart = await execution.firstPart;
 		expect(firstPart.status).toBe('waiting');
 		const create = flora.sim.requests.find((request) => request.method === 'POST')!;
-		return (create.body as { callback_url: string }).callback_url;
+		// The resume URL FLORA was given is public; the test posts to the listener itself.
+		return loopbackUrl((create.body as { callback_url: string }).callback_url);
 	}
 
 	const body = JSON.stringify({
@@ -397,7 +399,7 @@ describe('callbacks that must not resume the execution', () => {
 		const delivery = flora.sim.webhookDeliveries[0];
 		expect(delivery.status).toBe(202);
 
-		const answer = await axios.post(delivery.url, delivery.body, {
+		const answer = await axios.post(delivery.deliveredTo!, delivery.body, {
 			headers: delivery.headers as Record<string, string>,
 			validateStatus: () => true,
 		});
@@ -413,7 +415,7 @@ describe('callbacks that must not resume the execution', () => {
 		await until(() => flora.sim.webhookDeliveries.length > 0);
 		const delivery = flora.sim.webhookDeliveries[0];
 
-		const answer = await axios.post(delivery.url, delivery.body, {
+		const answer = await axios.post(delivery.deliveredTo!, delivery.body, {
 			headers: delivery.headers as Record<string, string>,
 			validateStatus: () => true,
 		});
@@ -436,17 +438,47 @@ describe('waiting by webhook is refused before any run starts when FLORA could n
 		expect(flora.sim.requests.filter((request) => request.method === 'POST')).toHaveLength(0);
 	});
 
-	test('when n8n’s resume URL is not HTTPS', async () => {
-		const result = await runWorkflow(webhookRun(), {
-			credentials: credentials({ allowHttpCallbacksForTests: false }),
-			triggerItems: prompts('a vase'),
-		});
+	test.each(['http://127.0.0.1:5678/webhook-waiting', 'http://n8n.flora.test/webhook-waiting'])(
+		'when n8n’s resume URL is not HTTPS (%s)',
+		async (webhookWaitingBaseUrl) => {
+			const result = await runWorkflow(webhookRun(), {
+				credentials: credentials(),
+				triggerItems: prompts('a vase'),
+				webhookWaitingBaseUrl,
+			});
 
-		const error = result.nodes[FLORA_NODE].error!;
-		expect(error.message).toBe('FLORA cannot call this n8n back: its resume URL is not HTTPS');
-		expect(error.description).toContain('WEBHOOK_URL');
-		expect(flora.sim.requests).toHaveLength(0);
-	});
+			const error = result.nodes[FLORA_NODE].error!;
+			expect(error.message).toBe('FLORA cannot call this n8n back: its resume URL is not HTTPS');
+			expect(error.description).toContain('WEBHOOK_URL');
+			expect(flora.sim.requests).toHaveLength(0);
+		},
+	);
+
+	test.each([
+		['https://localhost:5678/webhook-waiting', 'localhost'],
+		['https://127.0.0.1/webhook-waiting', '127.0.0.1'],
+		['https://[::1]:5678/webhook-waiting', '[::1]'],
+		['https://10.1.2.3/webhook-waiting', '10.1.2.3'],
+		['https://192.168.0.10/webhook-waiting', '192.168.0.10'],
+		['https://169.254.169.254/webhook-waiting', '169.254.169.254'],
+		['https://n8n.localhost/webhook-waiting', 'n8n.localhost'],
+	])(
+		'when n8n’s resume URL is HTTPS but points to a local or private host (%s)',
+		async (webhookWaitingBaseUrl, host) => {
+			const result = await runWorkflow(webhookRun(), {
+				credentials: credentials(),
+				triggerItems: prompts('a vase'),
+				webhookWaitingBaseUrl,
+			});
+
+			const error = result.nodes[FLORA_NODE].error!;
+			expect(error.message).toBe(
+				`FLORA cannot call this n8n back: its resume URL points to ${host}`,
+			);
+			expect(error.description).toContain('WEBHOOK_URL');
+			expect(flora.sim.requests).toHaveLength(0);
+		},
+	);
 });
 
 describe('the webhook lifecycle', () => {

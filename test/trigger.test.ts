@@ -11,7 +11,7 @@ import type { WebhookDelivery, WebhookReceiver } from './harness/webhooks';
 import { startWebhookReceiver } from './harness/webhooks';
 
 // Retries of a refused callback come after 10 ms, 60 ms and 300 ms; a 5 s run takes 5 ms.
-const flora = useSimulator({ timeScale: 1000, allowInsecureCallbacks: true });
+const flora = useSimulator({ timeScale: 1000 });
 
 const TRIGGER = 'FLORA Trigger';
 const AFTER_TRIGGER = 'Received';
@@ -122,7 +122,7 @@ async function executedItems(hook: WebhookReceiver) {
 describe('FLORA Trigger: genuine deliveries from FLORA', () => {
 	test('a signed run.completed callback starts exactly one execution with the event, the run id and the run’s outputs', async () => {
 		const hook = await receiver(flora.sim);
-		const runId = await startRun(flora.sim, hook.url);
+		const runId = await startRun(flora.sim, hook.publicUrl);
 
 		await waitFor(() => hook.deliveries.length === 1);
 		const items = await executedItems(hook);
@@ -167,7 +167,7 @@ describe('FLORA Trigger: genuine deliveries from FLORA', () => {
 
 	test('a run.failed callback carries FLORA’s error code and message, and the run read shows the failure', async () => {
 		const hook = await receiver(flora.sim);
-		const runId = await startRun(flora.sim, hook.url, 'a vase #fail:safety_blocked');
+		const runId = await startRun(flora.sim, hook.publicUrl, 'a vase #fail:safety_blocked');
 
 		await waitFor(() => hook.deliveries.length === 1);
 		const [item] = await executedItems(hook);
@@ -188,7 +188,7 @@ describe('FLORA Trigger: genuine deliveries from FLORA', () => {
 
 	test('without Include Run Outputs the item is the event alone and FLORA’s API is not called', async () => {
 		const hook = await receiver(flora.sim, { includeRun: false });
-		const runId = await startRun(flora.sim, hook.url);
+		const runId = await startRun(flora.sim, hook.publicUrl);
 
 		await waitFor(() => hook.deliveries.length === 1);
 		const [item] = await executedItems(hook);
@@ -199,7 +199,7 @@ describe('FLORA Trigger: genuine deliveries from FLORA', () => {
 
 	test('a delivery repeated with the same Flora-Webhook-Id is acknowledged with 2xx and starts no second execution', async () => {
 		const hook = await receiver(flora.sim);
-		await startRun(flora.sim, hook.url);
+		await startRun(flora.sim, hook.publicUrl);
 		await waitFor(() => hook.deliveries.length === 1);
 		await hook.idle();
 		expect(hook.executions).toHaveLength(1);
@@ -216,7 +216,7 @@ describe('FLORA Trigger: genuine deliveries from FLORA', () => {
 
 	test('an accepted delivery is answered with a small JSON answer, not n8n’s "firstEntryJson"', async () => {
 		const hook = await receiver(flora.sim);
-		await startRun(flora.sim, hook.url);
+		await startRun(flora.sim, hook.publicUrl);
 		await waitFor(() => hook.deliveries.length === 1);
 		await hook.idle();
 
@@ -259,7 +259,7 @@ describe('FLORA Trigger: genuine deliveries from FLORA', () => {
 
 	test('an event that is not selected (only Run Failed) is acknowledged with 2xx, not retried, and starts nothing', async () => {
 		const hook = await receiver(flora.sim, { events: ['run.failed'] });
-		await startRun(flora.sim, hook.url);
+		await startRun(flora.sim, hook.publicUrl);
 
 		await waitFor(() => hook.deliveries.length === 1);
 		await pause(100); // a refused attempt would be retried after 10 ms
@@ -324,7 +324,7 @@ describe('FLORA Trigger: calls FLORA did not sign start nothing', () => {
 
 	test('a body changed after FLORA signed it is refused with 401', async () => {
 		const hook = await receiver(flora.sim, { includeRun: false });
-		await startRun(flora.sim, hook.url);
+		await startRun(flora.sim, hook.publicUrl);
 		await waitFor(() => hook.deliveries.length === 1);
 		await hook.idle();
 		expect(hook.executions).toHaveLength(1);
@@ -344,7 +344,7 @@ describe('FLORA Trigger: calls FLORA did not sign start nothing', () => {
 
 	test('without a webhook secret in the credential every call is refused with 401, FLORA’s retries too', async () => {
 		const hook = await receiver(flora.sim, {}, '');
-		await startRun(flora.sim, hook.url);
+		await startRun(flora.sim, hook.publicUrl);
 
 		await waitFor(() => flora.sim.webhookDeliveries.length === 4 && hook.deliveries.length === 4);
 		await hook.idle();

@@ -20,10 +20,11 @@ import {
 	withNodesAfterFlora,
 	webhookCredentials,
 } from './harness/flora';
+import { loopbackUrl } from './harness/publicHost';
 import type { WaitingExecution } from './harness/waiting';
 import { startWaitingExecution } from './harness/waiting';
 
-const flora = useSimulator({ timeScale: 20, allowInsecureCallbacks: true });
+const flora = useSimulator({ timeScale: 20 });
 const HISTORY_ROUTE = 'GET /technique-runs';
 
 const credentials = () => webhookCredentials(flora.sim);
@@ -162,7 +163,8 @@ describe('reads grow linearly with the items, and the execution resumes once', (
 		});
 		await execution.firstPart;
 		const [create] = flora.sim.requests.filter((request) => request.route === RUN_ROUTE);
-		return (create.body as { callback_url: string }).callback_url;
+		// The resume URL FLORA was given is public; the test posts to the listener itself.
+		return loopbackUrl((create.body as { callback_url: string }).callback_url);
 	}
 
 	test('a signed body that is not a FLORA event is answered 400 without reading FLORA', async () => {

@@ -3,14 +3,7 @@
  * POST /runs/action, and the callback_url of a technique run create): every problem is
  * collected as a field error, so that one answer names them all.
  */
-import {
-	ApiError,
-	isHttpUrl,
-	isLoopbackHost,
-	isPrivateHost,
-	validationError,
-	type FieldError,
-} from '../http';
+import { ApiError, isHttpUrl, isPrivateHost, validationError, type FieldError } from '../http';
 import type { ParsedBody } from '../requestBody';
 
 /** The body as a JSON object: 400 invalid_json when it is not JSON, 400 naming `body` when it is not an object. */
@@ -58,13 +51,14 @@ export function idField(
 	return undefined;
 }
 
-/** What is wrong with a callback URL, or null: https to a public host (loopback too when insecure callbacks are allowed). */
-export function callbackUrlProblem(value: unknown, allowInsecure: boolean): string | null {
+/**
+ * What is wrong with a callback URL, or null: as FLORA, only https to a public host. (Test
+ * mode's callbackHosts change where a callback is delivered, never what is accepted.)
+ */
+export function callbackUrlProblem(value: unknown): string | null {
 	const u = typeof value === 'string' ? isHttpUrl(value) : null;
 	if (!u) return 'must be an https URL';
-	const loopbackOk = allowInsecure && isLoopbackHost(u.hostname);
-	if (!loopbackOk && u.protocol !== 'https:') return 'must use https';
-	if (!loopbackOk && isPrivateHost(u.hostname))
-		return 'must not point to a private or internal host';
+	if (u.protocol !== 'https:') return 'must use https';
+	if (isPrivateHost(u.hostname)) return 'must not point to a private or internal host';
 	return null;
 }

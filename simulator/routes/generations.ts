@@ -133,7 +133,7 @@ export class GenerationRoutes {
 		const prj = idField(b, 'project_id', 'prj_', 'project', fields);
 		const params = model ? checkParams(model, b.params, fields) : {};
 		if (b.callback_url !== undefined) {
-			const problem = callbackUrlProblem(b.callback_url, this.s.allowInsecure);
+			const problem = callbackUrlProblem(b.callback_url);
 			if (problem) fields.push({ field: 'callback_url', message: problem });
 		}
 		if (fields.length) throw validationError(fields);

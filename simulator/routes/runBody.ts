@@ -30,7 +30,6 @@ export function validateRunBody(
 	t: CatalogueTechnique,
 	body: ParsedBody,
 	headerKey: string | undefined,
-	allowInsecureCallbacks: boolean,
 ): RunRequest {
 	if (body.kind !== 'json') {
 		throw new ApiError(
@@ -130,7 +129,7 @@ export function validateRunBody(
 	else if (b.mode !== 'async' && b.mode !== 'stream')
 		fields.push({ field: 'mode', message: 'must be "async" or "stream"' });
 	if (b.callback_url !== undefined) {
-		const problem = callbackUrlProblem(b.callback_url, allowInsecureCallbacks);
+		const problem = callbackUrlProblem(b.callback_url);
 		if (problem) fields.push({ field: 'callback_url', message: problem });
 	}
 	if (

@@ -40,7 +40,7 @@ export class RunRoutes {
 				`Technique "${t.technique_id}" is archived and can no longer be run.`,
 			);
 		const headerKey = firstHeader(req.headers['idempotency-key']);
-		const v = validateRunBody(t, body, headerKey, this.s.allowInsecure);
+		const v = validateRunBody(t, body, headerKey);
 		const b = { ...(body.value as Record<string, unknown>) };
 		delete b.idempotency_key;
 		const remember = this.s.idempotency.check(`run:${apiKey}`, v.idempotencyKey, {

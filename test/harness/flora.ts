@@ -8,6 +8,7 @@ import type { FloraSimulator, SimulatorOptions } from '../../simulator';
 import { DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET, startSimulator } from '../../simulator';
 import type { RunOptions } from './engine';
 import { runWorkflow, startWorkflow } from './engine';
+import { LOOPBACK_CALLBACKS } from './publicHost';
 
 export const FLORA_NODE = 'FLORA Technique';
 export const RUN_ROUTE = 'POST /techniques/{techniqueId}/runs';
@@ -83,11 +84,17 @@ export interface FloraRunOptions extends RunOptions {
 	nodeSettings?: Partial<INode>;
 }
 
-/** The simulator, started once per test file, reset before every test. */
+/**
+ * The simulator, started once per test file, reset before every test. Its test mode delivers
+ * callbacks for https://n8n.flora.test:<port>/… to that loopback port (see publicHost.ts).
+ */
 export function useSimulator(options: SimulatorOptions = { timeScale: 20 }) {
 	const handle: { sim: FloraSimulator } = {} as { sim: FloraSimulator };
 	beforeAll(async () => {
-		handle.sim = await startSimulator(options);
+		handle.sim = await startSimulator({
+			...options,
+			callbackHosts: { ...LOOPBACK_CALLBACKS, ...options.callbackHosts },
+		});
 	});
 	beforeEach(() => handle.sim.reset());
 	afterEach(() => {
@@ -107,8 +114,8 @@ export function floraCredentials(
 }
 
 /**
- * Credentials for waiting by webhook: the simulator's signing secret, and the hidden switch
- * that lets the node hand FLORA a loopback (http://) resume URL in tests.
+ * Credentials for waiting by webhook: the simulator's signing secret. The credential has nothing
+ * for tests: the harness gives n8n a public-looking https base (publicHost.ts).
  */
 export function webhookCredentials(
 	sim: FloraSimulator,
@@ -119,7 +126,6 @@ export function webhookCredentials(
 			apiKey: DEFAULT_API_KEY,
 			baseUrl: sim.baseUrl,
 			webhookSecret: DEFAULT_WEBHOOK_SECRET,
-			allowHttpCallbacksForTests: true,
 			...overrides,
 		},
 	};

@@ -2,7 +2,7 @@
 /*
  * Executions that wait for a webhook, as n8n runs them: the workflow runs until a node puts it
  * to wait; a loopback HTTP server stands in for n8n's /webhook-waiting/<executionId> endpoint
- * and, for each call, does what n8n's WaitingWebhooks service does with a fresh copy of the
+ * (named https://n8n.flora.test:<port>/webhook-waiting: publicHost.ts) and, for each call, does what n8n's WaitingWebhooks service does with a fresh copy of the
  * saved execution: it disables the waiting node, clears waitTill, hands the request to the
  * node's webhook() through n8n-core's WebhookContext, and resumes the execution with the items
  * the node returns (or keeps it waiting when it returns none). When the wait time passes, the
@@ -33,6 +33,7 @@ import { Workflow } from 'n8n-workflow';
 
 import type { WorkflowResult } from './engine';
 import { buildAdditionalData, deferred, loadPackage, startWorkflow, toResult } from './engine';
+import { publicUrl } from './publicHost';
 
 export interface WaitingCall {
 	status: number;
@@ -44,7 +45,7 @@ export interface WaitingCall {
 }
 
 export interface WaitingExecution {
-	/** The base of resume URLs (n8n's webhookWaitingBaseUrl). */
+	/** The base of resume URLs (n8n's webhookWaitingBaseUrl): https://n8n.flora.test:<port>/webhook-waiting. */
 	baseUrl: string;
 	/** The first part of the execution: ends when the node puts it to wait (or when it finishes). */
 	firstPart: Promise<WorkflowResult>;
@@ -94,7 +95,9 @@ export async function startWaitingExecution(
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook-waiting`;
+	const baseUrl = publicUrl(
+		`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook-waiting`,
+	);
 
 	const running = startWorkflow(workflowData, {
 		credentials: options.credentials,

@@ -46,6 +46,7 @@ import { createRunExecutionData, Workflow } from 'n8n-workflow';
 
 import type { NodeTypeRegistry, WorkflowResult } from './engine';
 import { buildAdditionalData, loadPackage, toResult } from './engine';
+import { publicUrl } from './publicHost';
 
 export interface WebhookDelivery {
 	/** HTTP status the receiver answered. */
@@ -63,8 +64,10 @@ export interface WebhookDelivery {
 }
 
 export interface WebhookReceiver {
-	/** The URL to POST to (stands in for the trigger's production URL). */
+	/** The loopback URL the tests POST to themselves (forged calls, replays). */
 	url: string;
+	/** The same listener by its public name, for FLORA's callback_url (publicHost.ts). */
+	publicUrl: string;
 	deliveries: WebhookDelivery[];
 	/** Results of the executions started, in the order they finished. */
 	executions: WorkflowResult[];
@@ -255,6 +258,7 @@ export async function startWebhookReceiver(
 	};
 	return {
 		url: `http://127.0.0.1:${port}${path}`,
+		publicUrl: publicUrl(`http://127.0.0.1:${port}${path}`),
 		deliveries,
 		executions,
 		staticData: () => {

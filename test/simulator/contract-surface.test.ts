@@ -14,7 +14,7 @@ let sim: Simulator;
 let c: ContractChecker;
 
 beforeAll(async () => {
-	sim = await startSimulator({ timeScale: 200, allowInsecureCallbacks: true });
+	sim = await startSimulator({ timeScale: 200 });
 	c = contractChecker(sim);
 });
 afterAll(() => sim.close());

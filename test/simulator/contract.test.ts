@@ -19,6 +19,7 @@ import {
 } from '../../simulator';
 import { specRouteKeys } from '../../simulator/spec';
 import { api, pollRun, textInput, waitFor, type Json } from './helpers';
+import { LOOPBACK_CALLBACKS, publicUrl } from '../harness/publicHost';
 
 /**
  * Documented in ../shared/flora-api.md but absent from the official spec: these error codes
@@ -43,7 +44,7 @@ let receiverUrl: string;
 const received: string[] = [];
 
 beforeAll(async () => {
-	sim = await startSimulator({ timeScale: 200, allowInsecureCallbacks: true });
+	sim = await startSimulator({ timeScale: 200, callbackHosts: LOOPBACK_CALLBACKS });
 	contract = sim.contract;
 	const errSchema: Json = JSON.parse(JSON.stringify(contract.spec.components.schemas.Error));
 	errSchema.properties.error.properties.code.enum.push(...DOCUMENTED_EXTENSION_CODES);
@@ -59,7 +60,7 @@ beforeAll(async () => {
 		});
 	});
 	await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-	receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+	receiverUrl = publicUrl(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`);
 });
 
 afterAll(async () => {

@@ -27,6 +27,7 @@ test('faults, config, state and reset can be driven over HTTP without auth', asy
 				credits: 5,
 				runDurations: { voiceover: 2 },
 				scriptNextRun: { technique: 'voiceover', outcome: 'failed', errorCode: 'provider_error' },
+				callbackHosts: { 'n8n.flora.test': 'http://127.0.0.1:5678' },
 			})
 		).data,
 	).toMatchObject({ ok: true, timeScale: 200, credits: 5 });
@@ -53,6 +54,7 @@ test('faults, config, state and reset can be driven over HTTP without auth', asy
 	expect(state).toMatchObject({
 		timeScale: 200,
 		credits: 5,
+		callbackHosts: { 'n8n.flora.test': 'http://127.0.0.1:5678' },
 		counters: {
 			runsCreated: 1,
 			byRoute: { 'GET /workspaces': 1, 'POST /techniques/{techniqueId}/runs': 1 },
@@ -77,6 +79,7 @@ test('faults, config, state and reset can be driven over HTTP without auth', asy
 	expect(after).toMatchObject({
 		timeScale: 1,
 		credits: 1000,
+		callbackHosts: {},
 		counters: { requests: 0, runsCreated: 0 },
 		runs: [],
 	});
@@ -94,7 +97,8 @@ test('the CLI starts the simulator, prints the base URL, key and secret, and sto
 			'0',
 			'--time-scale',
 			'5',
-			'--allow-insecure-callbacks',
+			'--map-host',
+			'n8n.flora.test=http://127.0.0.1:5678',
 		],
 		{
 			cwd: root,
@@ -118,6 +122,10 @@ test('the CLI starts the simulator, prints the base URL, key and secret, and sto
 	expect(
 		(await axios.get(`${baseUrl!.replace('/api/v1', '')}/_simulator/state`)).data.timeScale,
 	).toBe(5);
+	expect(out).toContain('https://n8n.flora.test/… go to http://127.0.0.1:5678/…');
+	expect(
+		(await axios.get(`${baseUrl!.replace('/api/v1', '')}/_simulator/state`)).data.callbackHosts,
+	).toEqual({ 'n8n.flora.test': 'http://127.0.0.1:5678' });
 	child.kill('SIGTERM');
 	expect(await exited).toBe(0);
 });

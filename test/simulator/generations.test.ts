@@ -5,13 +5,14 @@ import type { AddressInfo } from 'node:net';
 import axios from 'axios';
 import { VIEWER_API_KEY, startSimulator, type Simulator } from '../../simulator';
 import { api, waitFor, type Json } from './helpers';
+import { LOOPBACK_CALLBACKS, publicUrl } from '../harness/publicHost';
 
 let sim: Simulator;
 let receiver: Server;
 let hookUrl: string;
 const received: Json[] = [];
 beforeAll(async () => {
-	sim = await startSimulator({ timeScale: 100, allowInsecureCallbacks: true });
+	sim = await startSimulator({ timeScale: 100, callbackHosts: LOOPBACK_CALLBACKS });
 	receiver = createServer((req, res) => {
 		let body = '';
 		req.on('data', (c) => (body += c));
@@ -21,7 +22,7 @@ beforeAll(async () => {
 		});
 	});
 	await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-	hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+	hookUrl = publicUrl(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`);
 });
 afterAll(async () => {
 	await sim.close();

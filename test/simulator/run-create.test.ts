@@ -74,7 +74,7 @@ test('a body that is not JSON answers 400 invalid_json', async () => {
 	expect(r.data).toEqual({ error: { code: 'invalid_json', message: expect.any(String) } });
 });
 
-test('callback_url must be https to a public host unless insecure loopback callbacks are allowed', async () => {
+test('callback_url must be https to a public host, whatever callback hosts the test mode maps', async () => {
 	const post = (callback_url: string) =>
 		api(sim).post('/techniques/product-shot/runs', { ...GOOD, callback_url });
 	for (const bad of [
@@ -92,10 +92,15 @@ test('callback_url must be https to a public host unless insecure loopback callb
 		]);
 	}
 	expect((await post('https://hooks.example.com/flora')).status).toBe(201);
-	sim.setAllowInsecureCallbacks(true);
-	expect((await post('http://127.0.0.1:9/hook')).status).toBe(201);
-	expect((await post('http://localhost:9/hook')).status).toBe(201);
-	expect((await post('http://10.0.0.5/hook')).status).toBe(400);
+	// The test mode changes where callbacks are delivered, never which callback URLs FLORA takes.
+	sim.setCallbackHosts({ 'n8n.flora.test': 'http://127.0.0.1:9', localhost: 'http://127.0.0.1:9' });
+	for (const stillBad of [
+		'http://n8n.flora.test/hook',
+		'http://127.0.0.1:9/hook',
+		'https://localhost/hook',
+	])
+		expect([stillBad, (await post(stillBad)).status]).toEqual([stillBad, 400]);
+	expect((await post('https://n8n.flora.test/hook')).status).toBe(201);
 });
 
 test('the same idempotency key with the same body answers 409 idempotency_duplicate; only one run exists', async () => {

@@ -12,6 +12,7 @@ import {
 	type Simulator,
 } from '../../simulator';
 import { textInput, waitFor } from './helpers';
+import { LOOPBACK_CALLBACKS, publicUrl } from '../harness/publicHost';
 
 const RUNS = 500;
 const ANSWER_MS = 400; // the receiver is slow: without a bound, deliveries would pile up connections
@@ -26,7 +27,7 @@ let maxInFlight = 0;
 const got: Array<{ signature: string; body: string }> = [];
 
 beforeAll(async () => {
-	sim = await startSimulator({ timeScale: 100, allowInsecureCallbacks: true });
+	sim = await startSimulator({ timeScale: 100, callbackHosts: LOOPBACK_CALLBACKS });
 	receiver = http.createServer((req, res) => {
 		inFlight++;
 		maxInFlight = Math.max(maxInFlight, inFlight);
@@ -48,7 +49,7 @@ beforeAll(async () => {
 		sock.on('close', () => open--);
 	});
 	await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-	hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+	hookUrl = publicUrl(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`);
 });
 afterAll(async () => {
 	await sim.close();

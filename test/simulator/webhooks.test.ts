@@ -3,8 +3,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import axios from 'axios';
 import { DEFAULT_WEBHOOK_SECRET, startSimulator, type Simulator } from '../../simulator';
 import { api, textInput, waitFor } from './helpers';
+import { LOOPBACK_CALLBACKS, N8N_PUBLIC_HOST } from '../harness/publicHost';
 
 const SCALE = 1000; // retry delays 10 ms, 60 ms, 300 ms
 let sim: Simulator;
@@ -14,7 +16,7 @@ let answers: number[] = [];
 let got: Array<{ path: string; headers: IncomingHttpHeaders; body: string }> = [];
 
 beforeAll(async () => {
-	sim = await startSimulator({ timeScale: SCALE, allowInsecureCallbacks: true });
+	sim = await startSimulator({ timeScale: SCALE, callbackHosts: LOOPBACK_CALLBACKS });
 	server = createServer((req, res) => {
 		let body = '';
 		req.setEncoding('utf8');
@@ -26,7 +28,7 @@ beforeAll(async () => {
 		});
 	});
 	await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-	base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	base = `https://${N8N_PUBLIC_HOST}:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
 	await sim.close();
@@ -100,6 +102,10 @@ test('a completed run POSTs a signed run.completed event that verifies with the 
 		url: `${base}/hook`,
 		runId,
 	});
+	// Test mode: the https callback went to the mapped loopback port, as through a reverse proxy.
+	const port = (server.address() as AddressInfo).port;
+	expect(sim.webhookDeliveries[0].deliveredTo).toBe(`http://127.0.0.1:${port}/hook`);
+	expect(headers.host).toBe(`${N8N_PUBLIC_HOST}:${port}`);
 });
 
 test('a failed run sends run.failed with error_code and error_message', async () => {
@@ -172,7 +178,7 @@ test('a receiver that refuses connections is recorded as an error attempt and re
 	const r = await api(sim).post('/techniques/voiceover/runs', {
 		inputs: [textInput('script', 'x #duration:1')],
 		mode: 'async',
-		callback_url: `http://127.0.0.1:${port}/gone`,
+		callback_url: `https://${N8N_PUBLIC_HOST}:${port}/gone`,
 	});
 	expect(r.status).toBe(201);
 	await waitFor(() => sim.webhookDeliveries.length >= 2 || undefined);
@@ -180,4 +186,34 @@ test('a receiver that refuses connections is recorded as an error attempt and re
 		status: null,
 		error: expect.stringMatching(/ECONNREFUSED/),
 	});
+});
+
+test('callback hosts: a mapped origin with a port takes every callback of the host; others are left alone', async () => {
+	const port = (server.address() as AddressInfo).port;
+	sim.setCallbackHosts({ 'hooks.flora.test': `http://127.0.0.1:${port}` });
+	const r = await api(sim).post('/techniques/voiceover/runs', {
+		inputs: [textInput('script', 'x #duration:1')],
+		mode: 'async',
+		callback_url: 'https://hooks.flora.test/n8n/webhook-waiting/7?signature=abc',
+	});
+	expect(r.status).toBe(201);
+	await waitFor(() => got.length === 1 || undefined);
+	expect(got[0].path).toBe('/n8n/webhook-waiting/7?signature=abc');
+	expect(got[0].headers.host).toBe('hooks.flora.test');
+	expect(sim.webhookDeliveries[0]).toMatchObject({
+		url: 'https://hooks.flora.test/n8n/webhook-waiting/7?signature=abc',
+		deliveredTo: `http://127.0.0.1:${port}/n8n/webhook-waiting/7?signature=abc`,
+		status: 200,
+	});
+	// The mapping replaced the options' one until reset().
+	expect(
+		(await axios.get(`${sim.baseUrl.replace('/api/v1', '')}/_simulator/state`)).data.callbackHosts,
+	).toEqual({ 'hooks.flora.test': `http://127.0.0.1:${port}` });
+	sim.reset();
+	expect(
+		(await axios.get(`${sim.baseUrl.replace('/api/v1', '')}/_simulator/state`)).data.callbackHosts,
+	).toEqual({ [N8N_PUBLIC_HOST]: 'http://127.0.0.1' });
+	expect(() => sim.setCallbackHosts({ 'n8n.flora.test': 'http://127.0.0.1/path' })).toThrow(
+		/origin/,
+	);
 });

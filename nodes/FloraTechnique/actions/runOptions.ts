@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { WaitOptions } from '../../shared/runs/options';
+import { isLocalOrPrivateHost } from '../../shared/runs/publicAddress';
 import type { SpendingLimit } from './spendingGuard';
 import { readSpendingLimit } from './spendingGuard';
 
@@ -169,29 +170,4 @@ export function checkIdempotencyKey(
 				'The key is sent in the Idempotency-Key header. Use letters, digits and simple punctuation such as "campaign-2026-001" (no line breaks, accents or emoji), or leave it empty so that the node makes one per item.',
 		},
 	);
-}
-
-/** Hosts FLORA refuses to call: localhost, and loopback, private or link-local addresses. */
-export function isLocalOrPrivateHost(hostname: string): boolean {
-	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-	if (host === 'localhost' || host.endsWith('.localhost')) return true;
-	// WHATWG URL parsing has already written any IPv4 form as four decimal parts.
-	if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) {
-		const [a, b] = host.split('.').map(Number);
-		return (
-			a === 0 ||
-			a === 10 ||
-			a === 127 ||
-			(a === 169 && b === 254) ||
-			(a === 172 && b >= 16 && b <= 31) ||
-			(a === 192 && b === 168) ||
-			(a === 100 && b >= 64 && b <= 127)
-		);
-	}
-	if (host.includes(':')) {
-		const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
-		if (mapped) return isLocalOrPrivateHost(mapped[1]);
-		return host === '::' || host === '::1' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host);
-	}
-	return false;
 }

@@ -10,6 +10,7 @@ import { namingOtherStartedRuns } from './itemRun';
 import type { FinishOptions, WaitOptions } from './options';
 import type { RunGroup } from './history';
 import { pendingRunItem } from './outputs';
+import { isLocalOrPrivateHost } from './publicAddress';
 
 /**
  * FLORA only calls public HTTPS URLs and the callback must be verifiable: both are checked
@@ -34,14 +35,28 @@ export async function checkResumeTarget(
 		});
 	}
 	const resumeUrl = String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
-	// A hidden credential field that only this package's tests set: FLORA itself never calls http://.
-	const allowHttp = credentials.allowHttpCallbacksForTests === true;
-	if (!resumeUrl.startsWith('https://') && !(allowHttp && resumeUrl.startsWith('http://'))) {
+	let url: URL | undefined;
+	try {
+		url = new URL(resumeUrl);
+	} catch {
+		url = undefined;
+	}
+	const fix = `Set n8n's WEBHOOK_URL to the public HTTPS address of this n8n (for example behind a reverse proxy or tunnel), or set "Wait By" to Polling.`;
+	if (url?.protocol !== 'https:') {
 		throw new NodeOperationError(
 			node,
 			'FLORA cannot call this n8n back: its resume URL is not HTTPS',
 			{
-				description: `The resume URL is "${resumeUrl}". FLORA only calls public HTTPS addresses. Set n8n's WEBHOOK_URL to the public HTTPS address of this n8n (for example behind a reverse proxy or tunnel), or set "Wait By" to Polling.`,
+				description: `The resume URL is "${resumeUrl}". FLORA only calls public HTTPS addresses. ${fix}`,
+			},
+		);
+	}
+	if (isLocalOrPrivateHost(url.hostname)) {
+		throw new NodeOperationError(
+			node,
+			`FLORA cannot call this n8n back: its resume URL points to ${url.hostname}`,
+			{
+				description: `The resume URL is "${resumeUrl}". FLORA refuses callback addresses on localhost and on loopback, private or link-local IP addresses. ${fix}`,
 			},
 		);
 	}
