@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /**
  * Webhook deliveries: a run that ends with a callback_url gets one signed POST (Flora-Signature:
  * t=<unix seconds>,v1=HMAC-SHA256(secret, "<t>.<body>")), retried up to three times on a non-2xx
