@@ -119,4 +119,18 @@ describe('FLORA as a tool', () => {
 		expect(item.json.error).toMatchObject({ message: expect.any(String) });
 		expect(flora.sim.requests.filter((request) => request.method === 'POST')).toEqual([]);
 	});
+
+	test('outside tool mode, an execution without an ID (as in an MCP call) also waits by polling', async () => {
+		const result = await runFlora(flora.sim, run('a portrait', { waitMode: 'webhook' }), {
+			credentials: webhookCredentials(flora.sim),
+			withoutExecutionId: true,
+		});
+
+		expect(result.status).toBe('success');
+		const items = result.items(FLORA_NODE);
+		expect(items).toHaveLength(5);
+		expect(items[0].json).toMatchObject({ status: 'completed' });
+		const create = flora.sim.requests.find((request) => request.method === 'POST');
+		expect((create?.body as Record<string, unknown>).callback_url).toBeUndefined();
+	});
 });
