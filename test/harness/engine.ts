@@ -233,6 +233,8 @@ export interface RunOptions {
 	mode?: WorkflowExecuteMode;
 	/** Where n8n would serve resume webhooks ($execution.resumeUrl is this plus the execution id). */
 	webhookWaitingBaseUrl?: string;
+	/** Runs without an execution ID, as n8n runs a tool for an MCP client ($execution.id is `__UNKNOWN__`). */
+	withoutExecutionId?: boolean;
 }
 
 export interface RunningWorkflow {
@@ -286,6 +288,7 @@ export function startWorkflow(
 			executionId,
 			options.webhookWaitingBaseUrl,
 		);
+		if (options.withoutExecutionId) delete additionalData.executionId;
 		const finished = deferred<IRun>();
 		additionalData.hooks!.addHandler('workflowExecuteAfter', (fullRunData) =>
 			finished.resolve(fullRunData),

@@ -3,7 +3,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { FloraClient } from '../../shared/flora/client';
 import { asNodeError } from '../../shared/flora/errors';
-import { mapItems } from '../../shared/items';
+import type { ItemErrorPolicy } from '../../shared/items';
+import { itemErrorJson, mapItems } from '../../shared/items';
 import type { ItemRunRequest, RunStart } from '../../shared/runs/itemRun';
 import { namingOtherStartedRuns, runItem, startItemRun } from '../../shared/runs/itemRun';
 import { collectWaitedRuns, resumedWait } from '../../shared/runs/webhookResume';
@@ -12,6 +13,7 @@ import type { RunOptions } from './runOptions';
 import { DEFAULT_CONCURRENCY } from './runOptions';
 import type { PlannedRun } from './spendingGuard';
 import { checkSpending } from './spendingGuard';
+import { runsAsTool, toolAnswer, toolNote, whyWaitCannotHold } from './toolMode';
 
 /** What every operation that starts runs reads of an item, before any request. */
 export interface PreparedItem {
@@ -65,6 +67,33 @@ export async function runBatch<P extends PreparedItem>(
 	items: INodeExecutionData[],
 	operation: RunOperation<P>,
 ): Promise<INodeExecutionData[]> {
+	if (!runsAsTool(context)) return await runItems(context, context, items, operation);
+	// A tool answers its caller in one shape: every error becomes an item, as under Continue On Fail.
+	const policy: ItemErrorPolicy = { getNode: () => context.getNode(), continueOnFail: () => true };
+	const tool: ToolSettings = {};
+	const answer = await runItems(policy, context, items, operation, tool).catch((error: unknown) =>
+		items.map((_, itemIndex) => ({
+			json: itemErrorJson(asNodeError(context.getNode(), error, itemIndex)),
+			pairedItem: { item: itemIndex },
+		})),
+	);
+	const note = toolNote(tool.waitReason, tool.downloadsSkipped === true);
+	return answer.map((item) => toolAnswer(item, note));
+}
+
+/** What tool mode changed of the items' settings, for the answer's note. */
+interface ToolSettings {
+	waitReason?: string;
+	downloadsSkipped?: boolean;
+}
+
+async function runItems<P extends PreparedItem>(
+	policy: ItemErrorPolicy,
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	operation: RunOperation<P>,
+	tool?: ToolSettings,
+): Promise<INodeExecutionData[]> {
 	const client = await FloraClient.create(context);
 	const waited = resumedWait(context, items);
 	if (waited) {
@@ -77,7 +106,7 @@ export async function runBatch<P extends PreparedItem>(
 		try {
 			return operation.prepare(context, itemIndex);
 		} catch (error) {
-			if (!context.continueOnFail()) throw asNodeError(context.getNode(), error, itemIndex);
+			if (!policy.continueOnFail()) throw asNodeError(context.getNode(), error, itemIndex);
 			return asNodeError(context.getNode(), error, itemIndex);
 		}
 	});
@@ -87,7 +116,7 @@ export async function runBatch<P extends PreparedItem>(
 			try {
 				await operation.check(context, client, item, itemIndex);
 			} catch (error) {
-				if (!context.continueOnFail()) throw asNodeError(context.getNode(), error, itemIndex);
+				if (!policy.continueOnFail()) throw asNodeError(context.getNode(), error, itemIndex);
 				prepared[itemIndex] = asNodeError(context.getNode(), error, itemIndex);
 			}
 		}
@@ -95,6 +124,7 @@ export async function runBatch<P extends PreparedItem>(
 	const ready = prepared
 		.map((item, itemIndex) => ({ item, itemIndex }))
 		.filter((entry): entry is { item: P; itemIndex: number } => !(entry.item instanceof Error));
+	if (tool) asTool(ready, tool);
 	const first = ready[0]?.item;
 	if (first?.options.maxCostUsd !== undefined) {
 		const plans = await Promise.all(
@@ -104,6 +134,18 @@ export async function runBatch<P extends PreparedItem>(
 	}
 	const explained = async (item: P, error: unknown) =>
 		operation.explain ? await operation.explain(client, item, error) : error;
+	const cannotWait = first?.wait && first.waitByWebhook ? whyWaitCannotHold(context) : undefined;
+	if (cannotWait) {
+		// Before any paid request: a run started to be waited for by webhook would be lost.
+		for (const { item } of ready) item.waitByWebhook = false;
+		if (tool) tool.waitReason = cannotWait;
+		else {
+			context.addExecutionHints({
+				message: `Waited by polling although "Wait By" is Webhook: ${cannotWait}.`,
+				location: 'outputPane',
+			});
+		}
+	}
 	if (first?.wait && first.waitByWebhook) {
 		const resumeUrl = await checkResumeTarget(context, first.options.callbackUrl);
 		return await startAndWaitByWebhook(
@@ -124,7 +166,7 @@ export async function runBatch<P extends PreparedItem>(
 		);
 	}
 	const output = await mapItems(
-		context,
+		policy,
 		prepared,
 		async (item, itemIndex) => {
 			if (item instanceof NodeOperationError || item instanceof NodeApiError) throw item;
@@ -144,6 +186,14 @@ export async function runBatch<P extends PreparedItem>(
 	});
 	await hintCost(context, client, operation, output);
 	return output;
+}
+
+/** A tool's runs: one item per run, no files downloaded (the agent gets their URLs). */
+function asTool<P extends PreparedItem>(ready: Array<{ item: P }>, tool: ToolSettings) {
+	for (const { item } of ready) {
+		if (item.options.downloadInto !== undefined) tool.downloadsSkipped = true;
+		item.options = { ...item.options, outputLayout: 'perRun', downloadInto: undefined };
+	}
 }
 
 /** Tells the user in the output pane how many runs this execution started and what they cost. */
