@@ -1,8 +1,8 @@
 /*
  * The FLORA node as an AI agent's tool, through n8n's engine: n8n 2.x runs a tool call of an
  * AI Agent as a workflow node whose output is rewired to the agent (`rewireOutputLogTo:
- * 'ai_tool'`), which is what these workflows set. The agent, its model and the MCP Server
- * Trigger are proven in real n8n by the e2e suite (e2e/tool-mode.sh).
+ * 'ai_tool'`), which is what these workflows set. The AI Agent, its model and the MCP Server
+ * Trigger themselves are not in this harness, and not yet in the e2e suite either.
  */
 import type { INode, INodeExecutionData } from 'n8n-workflow';
 
@@ -19,7 +19,7 @@ import {
 	webhookCredentials,
 } from './harness/flora';
 
-const flora = useSimulator({ timeScale: 20, allowInsecureCallbacks: true });
+const flora = useSimulator({ timeScale: 20 });
 
 const asTool = { rewireOutputLogTo: 'ai_tool' } as Partial<INode>;
 /** What the node answered its agent: n8n logs a tool's output under `ai_tool`, not `main`. */
