@@ -43,7 +43,10 @@ export function inputLabel(
 	if ([kindWord(input.type, false), kindWord(input.type, true)].includes(name.toLowerCase())) {
 		const said = name.charAt(0).toUpperCase() + name.slice(1);
 		const element = input.element ? ['or el_…'] : [];
-		return fieldLabel(said, [[...element, ...extras], extras, []].filter((d) => d.length));
+		return fieldLabel(
+			said,
+			[[...element, ...extras], extras, []].filter((d) => d.length),
+		);
 	}
 	const takes = input.element ? `${kind} or el_…` : kind;
 	// A requirement (aspect ratio, duration) matters more than the element ID option.
