@@ -10,6 +10,13 @@
 #   FLORA_E2E_QUEUE_VERSION=2.41.1          the n8n version (default: lib.sh's N8N_V2)
 #   FLORA_E2E_QUEUE_CASES="batch trigger"   only these cases (default: all, in queue-check.mjs order)
 #   FLORA_E2E_BUILD, FLORA_E2E_KEEP, FLORA_E2E_TIME_SCALE, FLORA_E2E_CACHE   as for run.sh
+#   FLORA_E2E_QUEUE_BREAK=...               break the installation on purpose, to see the cases
+#                                           fail (never in CI): worker-webhook-url (workers
+#                                           without WEBHOOK_URL), filesystem-binary (filesystem
+#                                           binary mode, one storage path per process),
+#                                           one-worker (worker2 not started), main-regular (main
+#                                           not in queue mode), batch-concurrency (the batch at
+#                                           concurrency 10); several separated by spaces
 #
 # Redis and PostgreSQL (Debian's redis-server and postgresql; e2e/install-queue-services.sh)
 # are started here by hand on loopback, with their data under the work folder, and stopped on
@@ -117,6 +124,19 @@ queue_env() {
 	unset DB_SQLITE_POOL_SIZE
 }
 
+# FLORA_E2E_QUEUE_BREAK: what to break in process NAME (user folder $2), to prove the cases fail.
+BREAK=" ${FLORA_E2E_QUEUE_BREAK:-} "
+breaks() { [[ "$BREAK" == *" $1 "* ]]; }
+break_process() {
+	local name="$1" uf="$2"
+	if breaks worker-webhook-url && [[ "$name" == worker* ]]; then unset WEBHOOK_URL; fi
+	if breaks filesystem-binary; then
+		export N8N_DEFAULT_BINARY_DATA_MODE=filesystem N8N_BINARY_DATA_STORAGE_PATH="$uf/binary-data"
+	fi
+	if breaks main-regular && [[ "$name" == main ]]; then export EXECUTIONS_MODE=regular; fi
+	return 0
+}
+
 # start_process NAME USER_FOLDER HEALTH_PORT ARGS...: one n8n process in its own process
 # group (PIDS[NAME]), log in $WORK/NAME.log; waits for /healthz/readiness on HEALTH_PORT.
 start_process() {
@@ -129,9 +149,11 @@ start_process() {
 		else
 			export N8N_PORT="$port" N8N_EDITOR_BASE_URL="$MAIN_URL/"
 		fi
+		break_process "$name" "$uf"
 		exec setsid "$(n8n_node_bin "$VERSION")" "$(n8n_bin_js "$VERSION")" "$@"
 	) >"$WORK/$name.log" 2>&1 &
 	PIDS[$name]=$!
+	disown "${PIDS[$name]}" # a worker the checks kill is no job bash reports
 	local i
 	for ((i = 0; i < 480; i++)); do
 		curl -sf -m 2 "http://127.0.0.1:$port/healthz/readiness" >/dev/null 2>&1 && return 0
@@ -152,6 +174,9 @@ make_webhook_twin "$REPO_ROOT/examples/long-video-webhook.json" "$X/queue-webhoo
 make_webhook_twin "$REPO_ROOT/examples/technique-run.json" "$X/queue-parallel.json" flora-e2e-queue-parallel >/dev/null
 QUEUE_WAIT_RUN_SECONDS="${FLORA_E2E_QUEUE_WAIT_RUN_SECONDS:-200}"
 node "$E2E_DIR/queue-workflows.mjs" "$X" "$QUEUE_WAIT_RUN_SECONDS"
+if breaks batch-concurrency; then
+	node -e 'const fs=require("fs"),f=process.argv[1],w=JSON.parse(fs.readFileSync(f));w.nodes.find((n)=>n.type==="n8n-nodes-flora.floraTechnique").parameters.options.concurrency=10;fs.writeFileSync(f,JSON.stringify(w))' "$X/queue-batch.json"
+fi
 
 # Every process gets its own user folder with the package staged in it; the credential and
 # the workflows go into the shared database once, through main's folder.
@@ -171,15 +196,15 @@ log "credential and workflows imported into PostgreSQL, queue workflows publishe
 t0=$(date +%s)
 start_process main "$WORK/main" "$MAIN_PORT" start
 start_process worker1 "$WORK/worker1" "$(free_port)" worker --concurrency=5
-start_process worker2 "$WORK/worker2" "$(free_port)" worker --concurrency=5
+breaks one-worker || start_process worker2 "$WORK/worker2" "$(free_port)" worker --concurrency=5
 start_process webhook "$WORK/webhook" "$HOOK_PORT" webhook
 setup_owner "$MAIN_URL"
 log "n8n $VERSION main $MAIN_URL, webhook process $HOOK_URL, 2 workers ready ($(( $(date +%s) - t0 ))s)"
 
 echo
-echo "=== e2e queue mode: n8n $VERSION ($("$(n8n_node_bin "$VERSION")" --version)), EXECUTIONS_MODE=queue, 1 main + 2 workers (concurrency 5) + 1 webhook process, PostgreSQL $PG_VERSION, Redis $REDIS_VERSION, binary data mode database ==="
+echo "=== e2e queue mode: n8n $VERSION ($("$(n8n_node_bin "$VERSION")" --version)), EXECUTIONS_MODE=queue, 1 main + 2 workers (concurrency 5) + 1 webhook process, PostgreSQL $PG_VERSION, Redis $REDIS_VERSION, binary data mode $([[ "$BREAK" == *filesystem-binary* ]] && echo filesystem || echo database)${FLORA_E2E_QUEUE_BREAK:+, BROKEN ON PURPOSE: $FLORA_E2E_QUEUE_BREAK} ==="
 pids=""
-for name in worker1 worker2; do pids+="$name=${PIDS[$name]},"; done
+for name in worker1 worker2; do [[ -n "${PIDS[$name]:-}" ]] && pids+="$name=${PIDS[$name]},"; done
 set +e
 SIM_API_KEY="$SIM_API_KEY" SIM_WEBHOOK_SECRET="$SIM_WEBHOOK_SECRET" node "$E2E_DIR/queue-check.mjs" \
 	--main-url "$MAIN_URL" --hook-url "$HOOK_URL" --sim-url "$SIM_BASE_URL" \

@@ -28,7 +28,8 @@ function removeNode(wf, type) {
 	wf.nodes = wf.nodes.filter((n) => !gone.includes(n.name));
 	for (const name of gone) delete wf.connections[name];
 	for (const outputs of Object.values(wf.connections))
-		for (const list of outputs.main ?? []) for (let i = list.length - 1; i >= 0; i--) if (gone.includes(list[i].node)) list.splice(i, 1);
+		for (const list of outputs.main ?? [])
+			for (let i = list.length - 1; i >= 0; i--) if (gone.includes(list[i].node)) list.splice(i, 1);
 }
 
 edit('queue-binary.json', (wf) => {
@@ -39,8 +40,13 @@ edit('queue-binary.json', (wf) => {
 edit('queue-batch.json', (wf, flora) => {
 	removeNode(wf, 'n8n-nodes-base.scheduleTrigger');
 	removeNode(wf, 'n8n-nodes-base.readWriteFile');
-	const prompts = wf.nodes.find((n) => n.type === 'n8n-nodes-base.set').parameters.assignments.assignments.find((a) => a.name === 'prompts');
-	const list = Array.from({ length: 10 }, (_, i) => `'Batch shot ${i + 1} of the vase #duration:20'`);
+	const prompts = wf.nodes
+		.find((n) => n.type === 'n8n-nodes-base.set')
+		.parameters.assignments.assignments.find((a) => a.name === 'prompts');
+	const list = Array.from(
+		{ length: 10 },
+		(_, i) => `'Batch shot ${i + 1} of the vase #duration:20'`,
+	);
 	prompts.value = `={{ [${list.join(', ')}] }}`;
 	flora.parameters.options = { concurrency: 3, timeout: 600 };
 	wf.name = 'FLORA queue mode: 10 items at concurrency 3';
