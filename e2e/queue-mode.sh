@@ -10,6 +10,7 @@
 #   FLORA_E2E_QUEUE_VERSION=2.41.1          the n8n version (default: lib.sh's N8N_V2)
 #   FLORA_E2E_QUEUE_CASES="batch trigger"   only these cases (default: all, in queue-check.mjs order)
 #   FLORA_E2E_BUILD, FLORA_E2E_KEEP, FLORA_E2E_TIME_SCALE, FLORA_E2E_CACHE   as for run.sh
+#   FLORA_E2E_REDIS_SERVER, FLORA_E2E_PG_BIN   redis-server, and the folder of initdb/pg_ctl
 #   FLORA_E2E_QUEUE_BREAK=...               break the installation on purpose, to see the cases
 #                                           fail (never in CI): worker-webhook-url (workers
 #                                           without WEBHOOK_URL), filesystem-binary (filesystem
@@ -43,7 +44,9 @@ cleanup() {
 	[[ -n "$SIM_PID" ]] && stop_group "$SIM_PID"
 	[[ -n "$REDIS_PID" ]] && stop_group "$REDIS_PID"
 	stop_postgres
-	if [[ "${FLORA_E2E_KEEP:-0}" == 1 || $rc -ne 0 ]]; then
+	if [[ -z "$(ls -A "$WORK")" ]]; then
+		rmdir "$WORK"
+	elif [[ "${FLORA_E2E_KEEP:-0}" == 1 || $rc -ne 0 ]]; then
 		log "queue-mode work folder kept: $WORK"
 	else
 		rm -rf "$WORK"
@@ -55,14 +58,15 @@ trap 'exit 130' INT TERM
 
 # ----------------------------------------------------------------------------- services
 # Both are required: a machine without them fails here, with what to do.
-command -v redis-server >/dev/null 2>&1 || die "queue mode needs Redis: redis-server not found (run e2e/install-queue-services.sh; .ci/run does)"
-PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
-[[ -x "$PG_BIN/initdb" && -x "$PG_BIN/pg_ctl" ]] || die "queue mode needs PostgreSQL: no initdb/pg_ctl under /usr/lib/postgresql/*/bin (run e2e/install-queue-services.sh; .ci/run does)"
+REDIS_SERVER="${FLORA_E2E_REDIS_SERVER:-redis-server}"
+command -v "$REDIS_SERVER" >/dev/null 2>&1 || die "queue mode needs Redis: $REDIS_SERVER not found (run e2e/install-queue-services.sh; .ci/run does)"
+PG_BIN="${FLORA_E2E_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
+[[ -x "$PG_BIN/initdb" && -x "$PG_BIN/pg_ctl" ]] || die "queue mode needs PostgreSQL: no initdb/pg_ctl in ${PG_BIN:-/usr/lib/postgresql/*/bin} (run e2e/install-queue-services.sh; .ci/run does)"
 
 # Redis on a free loopback port, no persistence.
 REDIS_PORT="$(free_port)"
 mkdir -p "$WORK/redis"
-setsid redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --dir "$WORK/redis" \
+setsid "$REDIS_SERVER" --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --dir "$WORK/redis" \
 	>"$WORK/redis.log" 2>&1 &
 REDIS_PID=$!
 for ((i = 0; i < 80; i++)); do
@@ -88,7 +92,7 @@ fi
 	cat "$WORK/pg_ctl.log" "$PG_DATA/server.log" >&2 2>/dev/null; die "PostgreSQL did not start"; }
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U n8n n8n || die "createdb n8n failed"
 PG_VERSION="$("$PG_BIN/postgres" --version | awk '{print $3}')"
-REDIS_VERSION="$(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p')"
+REDIS_VERSION="$("$REDIS_SERVER" --version | sed -n 's/.*v=\([^ ]*\).*/\1/p')"
 log "Redis $REDIS_VERSION on 127.0.0.1:$REDIS_PORT, PostgreSQL $PG_VERSION on 127.0.0.1:$PG_PORT"
 
 # ----------------------------------------------------------------------------- n8n
