@@ -215,8 +215,13 @@ SIM_API_KEY="$SIM_API_KEY" SIM_WEBHOOK_SECRET="$SIM_WEBHOOK_SECRET" node "$E2E_D
 	--email "$OWNER_EMAIL" --password "$OWNER_PASSWORD" --n8n-dir "$(n8n_dir "$VERSION")/node_modules/n8n" \
 	--index "$WORK/main/workflows/index.tsv" --work "$WORK" --files "$SHARED_FILES" --workers "${pids%,}" \
 	--trigger-path "$(webhook_id_of "$WORK/main/workflows/trigger-pattern.json" n8n-nodes-flora.floraTrigger)/flora" \
-	--cases "${FLORA_E2E_QUEUE_CASES:-all}" --wait-run-seconds "$QUEUE_WAIT_RUN_SECONDS" --time-scale "${FLORA_E2E_TIME_SCALE:-10}"
+	--cases "${FLORA_E2E_QUEUE_CASES:-all}" --wait-run-seconds "$QUEUE_WAIT_RUN_SECONDS" --time-scale "${FLORA_E2E_TIME_SCALE:-10}" &
+# In the background and waited for, so that a TERM reaches the cleanup at once.
+PIDS[check]=$!
+wait "${PIDS[check]}"
 rc=$?
+unset 'PIDS[check]'
+
 set -e
 echo "=== e2e queue mode: $([[ $rc == 0 ]] && echo PASS || echo FAIL) in $(( $(date +%s) - START ))s (n8n $VERSION, queue mode) ==="
 exit $rc
