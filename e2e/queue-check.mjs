@@ -27,7 +27,7 @@
 //   webhook-wait-killed  the same, with the worker that started the execution killed (SIGKILL)
 //                      while it waited: the other worker finishes it.
 //
-// Usage: node e2e/queue-check.mjs --main-url URL --hook-url URL --sim-url URL --email E
+// Usage: node e2e/queue-check.mjs --main-url URL --hook-url URL --public-url URL --sim-url URL --email E
 //   --password P --n8n-dir DIR --index TSV --work DIR --files DIR --workers worker1=PID,worker2=PID
 //   --trigger-path PATH [--cases all|"a b"] [--wait-run-seconds N] [--time-scale N]
 // Prints "ok"/"FAIL" lines per case; the last line is "e2e queue: N passed, M failed".
@@ -42,6 +42,11 @@ const args = {};
 for (let i = 0; i < argv.length; i += 2) args[argv[i].replace(/^--/, '')] = argv[i + 1];
 const main = args['main-url'].replace(/\/+$/, '');
 const hook = args['hook-url'].replace(/\/+$/, '');
+// n8n's WEBHOOK_URL (https://n8n.flora.test/): the simulator delivers callbacks for it to the
+// webhook process on loopback, so FLORA sees the URLs a public installation would give it.
+const publicUrl = args['public-url'].replace(/\/+$/, '');
+/** A FLORA callback that reached the webhook process (the simulator's mapping of the public host). */
+const reachedHook = (delivery) => (delivery.deliveredTo ?? delivery.url).startsWith(`${hook}/`);
 const simApi = args['sim-url'].replace(/\/+$/, '');
 const simRoot = simApi.replace(/\/api\/v1$/, '');
 const work = args.work;
@@ -303,7 +308,7 @@ async function batch() {
 
 async function trigger() {
 	const wf = workflowIds['trigger-pattern'];
-	const triggerUrl = `${hook}/webhook/${args['trigger-path']}`;
+	const triggerUrl = `${publicUrl}/webhook/${args['trigger-path']}`;
 	const before = (await executionsOf(wf)).length;
 	const start = await fetch(`${simApi}/techniques/tech_voiceover/runs`, {
 		method: 'POST',
@@ -327,8 +332,8 @@ async function trigger() {
 		{ timeoutMs: 30000 },
 	);
 	check(
-		delivery.status === 200,
-		`the webhook process answered FLORA's signed callback 200 (got ${delivery.status ?? delivery.error})`,
+		delivery.status === 200 && reachedHook(delivery),
+		`the webhook process answered FLORA's signed callback 200 (got ${delivery.status ?? delivery.error} from ${delivery.deliveredTo ?? delivery.url})`,
 	);
 	const e = await until('the trigger execution', async () => {
 		const list = (await executionsOf(wf)).filter((x) => ENDED.includes(x.status));
@@ -461,7 +466,7 @@ async function webhookWait(kill) {
 	let state = await simState();
 	const run = state.runs.find((r) => r.callbackUrl?.includes(`/webhook-waiting/${id}`));
 	check(
-		!!run && run.callbackUrl.startsWith(`${hook}/webhook-waiting/${id}?`),
+		!!run && run.callbackUrl.startsWith(`${publicUrl}/webhook-waiting/${id}?`),
 		`the run's callback_url is the webhook process's resume URL, not localhost (${run?.callbackUrl ?? 'no run'})`,
 	);
 	if (!run) return;
@@ -501,8 +506,8 @@ async function webhookWait(kill) {
 	state = await simState();
 	const deliveries = state.webhookDeliveries.filter((d) => d.runId === run.run_id);
 	check(
-		deliveries.length >= 1 && deliveries[0].status === 200,
-		`FLORA's callback to the webhook process was answered 200 (${deliveries.map((d) => d.status ?? d.error).join(', ')})`,
+		deliveries.length >= 1 && deliveries[0].status === 200 && reachedHook(deliveries[0]),
+		`FLORA's callback to the webhook process was answered 200 (${deliveries.map((d) => `${d.status ?? d.error} from ${d.deliveredTo ?? d.url}`).join(', ')})`,
 	);
 	const all = await workersWhenFinished(id, 2);
 	const resumedBy = Object.entries(all)

@@ -98,11 +98,12 @@ log "Redis $REDIS_VERSION on 127.0.0.1:$REDIS_PORT, PostgreSQL $PG_VERSION on 12
 # ----------------------------------------------------------------------------- n8n
 "$E2E_DIR/install-n8n.sh" "$VERSION"
 stage_package "$WORK/package"
-start_simulator "$WORK/simulator.log"
-log "simulator at $SIM_BASE_URL"
-
 MAIN_PORT="$(free_port)" HOOK_PORT="$(free_port)"
 MAIN_URL="http://127.0.0.1:$MAIN_PORT" HOOK_URL="http://127.0.0.1:$HOOK_PORT"
+# n8n's WEBHOOK_URL is https://$N8N_PUBLIC_HOST/; the simulator delivers FLORA's callbacks for
+# it to the webhook process, as a load balancer routes /webhook-waiting/* to webhook processors.
+start_simulator "$WORK/simulator.log" 0 "$HOOK_PORT"
+log "simulator at $SIM_BASE_URL (callbacks for $N8N_PUBLIC_URL go to the webhook process, $HOOK_URL/)"
 ENCRYPTION_KEY="flora-e2e-queue-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 # Files the workflows write (Write Files from Disk): one folder for every process, as the
 # workflows name it (prepare_workflows rewrites /home/node/.n8n-files/ to it).
@@ -121,9 +122,10 @@ queue_env() {
 	# storage path shared by all of them).
 	export N8N_DEFAULT_BINARY_DATA_MODE=database
 	export OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS=true
-	# The resume URLs FLORA calls back: the webhook process. Workers compute them too, so they
-	# need it as well (without it a worker answers http://localhost:5678/…).
-	export WEBHOOK_URL="$HOOK_URL/"
+	# The resume URLs FLORA calls back (the simulator maps this host to the webhook process).
+	# Workers compute them too, so they need it as well (without it a worker computes
+	# http://localhost:5678/…, which the node refuses before starting any run).
+	export WEBHOOK_URL="$N8N_PUBLIC_URL"
 	export N8N_GRACEFUL_SHUTDOWN_TIMEOUT=5
 	unset DB_SQLITE_POOL_SIZE
 }
@@ -211,7 +213,7 @@ pids=""
 for name in worker1 worker2; do [[ -n "${PIDS[$name]:-}" ]] && pids+="$name=${PIDS[$name]},"; done
 set +e
 SIM_API_KEY="$SIM_API_KEY" SIM_WEBHOOK_SECRET="$SIM_WEBHOOK_SECRET" node "$E2E_DIR/queue-check.mjs" \
-	--main-url "$MAIN_URL" --hook-url "$HOOK_URL" --sim-url "$SIM_BASE_URL" \
+	--main-url "$MAIN_URL" --hook-url "$HOOK_URL" --public-url "$N8N_PUBLIC_URL" --sim-url "$SIM_BASE_URL" \
 	--email "$OWNER_EMAIL" --password "$OWNER_PASSWORD" --n8n-dir "$(n8n_dir "$VERSION")/node_modules/n8n" \
 	--index "$WORK/main/workflows/index.tsv" --work "$WORK" --files "$SHARED_FILES" --workers "${pids%,}" \
 	--trigger-path "$(webhook_id_of "$WORK/main/workflows/trigger-pattern.json" n8n-nodes-flora.floraTrigger)/flora" \

@@ -41,7 +41,7 @@ export async function checkResumeTarget(
 	} catch {
 		url = undefined;
 	}
-	const fix = `Set n8n's WEBHOOK_URL to the public HTTPS address of this n8n (for example behind a reverse proxy or tunnel), or set "Wait By" to Polling.`;
+	const fix = `Set n8n's WEBHOOK_URL to the public HTTPS address of this n8n (for example behind a reverse proxy or tunnel) on every n8n process that runs workflows: in queue mode the workers too, since the process that runs this node computes the resume URL. Or set "Wait By" to Polling.`;
 	if (url?.protocol !== 'https:') {
 		throw new NodeOperationError(
 			node,
