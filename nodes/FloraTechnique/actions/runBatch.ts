@@ -121,6 +121,7 @@ export async function runBatch<P extends PreparedItem>(
 				});
 			},
 			first.options,
+			client.pace,
 		);
 	}
 	const output = await mapItems(
@@ -139,6 +140,7 @@ export async function runBatch<P extends PreparedItem>(
 			});
 		},
 		first?.options.concurrency ?? DEFAULT_CONCURRENCY,
+		client.pace,
 	).catch((error: unknown) => {
 		throw namingOtherStartedRuns(context, error);
 	});
