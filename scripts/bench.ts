@@ -8,6 +8,8 @@
  *      one-at-a-time 10 s polling, and the ideal (scripts/bench/throughput.ts)
  *   2. a 200 MB output downloaded in filesystem binary mode: peak RSS growth (download.ts)
  *   3. 1000 instant runs: CPU time per item (cpu.ts)
+ *   4. the 50 items under a rate limit of 5 requests/s, burst 10: wall time vs the limit's
+ *      bound and 429s, beside a client at concurrency 2 (rateLimit.ts)
  *
  * Progress goes to stderr, the report to stdout.
  */
@@ -19,10 +21,12 @@ import { measureDownload } from './bench/download';
 import {
 	cpuReport,
 	downloadReport,
+	rateLimitReport,
 	summaryReport,
 	targets,
 	throughputReport,
 } from './bench/report';
+import { measureRateLimited } from './bench/rateLimit';
 import { measureThroughput } from './bench/throughput';
 
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -43,7 +47,13 @@ async function main() {
 	const cpu = await measureCpu();
 	console.log(cpuReport(cpu) + '\n');
 
-	console.log(summaryReport(targets(throughput, download, cpu), performance.now() - startedAt));
+	progress('scenario 4: 50 items under a rate limit…');
+	const rateLimited = await measureRateLimited();
+	console.log(rateLimitReport(rateLimited) + '\n');
+
+	console.log(
+		summaryReport(targets(throughput, download, cpu, rateLimited), performance.now() - startedAt),
+	);
 }
 
 main()

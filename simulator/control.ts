@@ -9,6 +9,7 @@ import type * as http from 'node:http';
 import { send } from './http';
 import { JSON_BODY_LIMIT, readRaw } from './requestBody';
 import type { SimState } from './state';
+import type { RateLimitSpec } from './rateLimit';
 import type { ChaosSpec, FaultSpec, FloraSimulator, RunScript } from './types';
 
 /** The Simulator's public surface, as the control routes use it. */
@@ -68,6 +69,12 @@ export async function handleControl(
 			case 'DELETE /_simulator/chaos':
 				sim.setChaos(null);
 				return send(res, 200, { ok: true, chaos: null });
+			case 'POST /_simulator/rate-limit':
+				sim.setRateLimit(body as unknown as RateLimitSpec);
+				return send(res, 200, { ok: true, rateLimit: state.rateLimit?.spec ?? null });
+			case 'DELETE /_simulator/rate-limit':
+				sim.setRateLimit(null);
+				return send(res, 200, { ok: true, rateLimit: null });
 			case 'POST /_simulator/config': {
 				if (body.timeScale !== undefined) sim.setTimeScale(Number(body.timeScale));
 				if (body.streamFormat !== undefined) {

@@ -48,6 +48,9 @@
  *   DELETE /_simulator/faults                   drop pending faults
  *   POST   /_simulator/chaos                    a ChaosSpec: seeded random faults from now on (same as setChaos)
  *   DELETE /_simulator/chaos                    chaos off (same as setChaos(null))
+ *   POST   /_simulator/rate-limit               a RateLimitSpec {requestsPerSecond, burst, keyWorkspaces?}:
+ *                                               FLORA's per-workspace rate limit (same as setRateLimit)
+ *   DELETE /_simulator/rate-limit               no rate limit (the default; same as setRateLimit(null))
  *   POST   /_simulator/assets/{assetId}/expire  {failureMessage?}: expire a pending signed upload's
  *                                               reservation now, or fail it (same as expireUpload)
  *   POST   /_simulator/config                   {timeScale?, streamFormat?, credits?, callbackHosts?: {<host>: <origin>},
@@ -74,6 +77,13 @@
  *   never get faults; an explicit fault (injectFault) for a request takes precedence; reset()
  *   turns chaos off. Every fault applied is in chaosLog ({requestId?, route, kind, at, runId?})
  *   and on its request record (`chaos`); the state answer has `chaos` and `chaosLog`.
+ *
+ * Rate limit (setRateLimit / POST /_simulator/rate-limit), off by default: a token bucket per
+ *   workspace in real time (`requestsPerSecond` tokens a second, at most `burst`), shared by the
+ *   keys of the workspace (`keyWorkspaces` maps a key to its workspace; others are in
+ *   DEFAULT_WORKSPACE_ID). An API request that finds the bucket empty is answered 429
+ *   `rate_limited` with `retry-after` (whole seconds until a token) before anything else (no
+ *   fault, no handling); its record has `rateLimited`, the state's counters `rateLimited`.
  *
  * Besides the nested technique routes, GET /runs/{runId} reads any run by id alone (the same
  * body as the nested read; 400 for an id that is not run_…, 404 for an unknown one); it is the
@@ -129,3 +139,4 @@ export { MODELS, findModel } from './models';
 export { ACTIONS, ACTION_IDS, findAction } from './actions';
 export { Contract, ROUTES, ROUTE_KEYS, SPEC_PATH } from './spec';
 export { CHAOS_KINDS, mulberry32 } from './chaos';
+export type { RateLimitSpec } from './rateLimit';

@@ -20,6 +20,7 @@ import { ApiError, errorBody, send, type Reply } from './http';
 import { MediaHost } from './mediaHost';
 import { readBody } from './requestBody';
 import { ApiRoutes } from './routes/api';
+import { RateLimiter, bearerKey, type RateLimitSpec } from './rateLimit';
 import { RunLifecycle } from './runLifecycle';
 import { runTargetKey } from './runTargets';
 import { RUN_CREATE_ROUTES, matchRoute, type Contract } from './spec';
@@ -172,6 +173,10 @@ export class Simulator implements FloraSimulator {
 				: new Chaos(spec, (r) => r === MEDIA_ROUTE || Boolean(this.contract.operation(r)));
 	}
 
+	setRateLimit(spec: RateLimitSpec | null): void {
+		this.s.rateLimit = spec === null ? null : new RateLimiter(spec);
+	}
+
 	setRunDuration(technique: string, seconds: number): void {
 		this.s.durations.set(runTargetKey(technique), seconds);
 	}
@@ -304,6 +309,15 @@ export class Simulator implements FloraSimulator {
 			record.status = res.statusCode;
 			record.answeredAt = Date.now();
 		});
+
+		const waitMs = inApi ? (this.s.rateLimit?.take(bearerKey(req.headers.authorization)) ?? 0) : 0;
+		if (waitMs > 0) {
+			record.rateLimited = true;
+			req.resume();
+			return send(res, 429, errorBody('rate_limited', 'Too many requests. Retry later.'), {
+				'retry-after': String(Math.ceil(waitMs / 1000)),
+			});
+		}
 
 		const faults = new ApiRequestFaults(
 			this.s.faults,

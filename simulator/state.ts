@@ -10,6 +10,7 @@ import * as path from 'node:path';
 
 import type { SlotType } from './catalogue';
 import type { Chaos } from './chaos';
+import type { RateLimiter } from './rateLimit';
 import { Scheduler, SimClock, type Task } from './clock';
 import { FaultInjector } from './faults';
 import { Idempotency } from './idempotency';
@@ -93,6 +94,8 @@ export class SimState {
 	readonly idempotency: Idempotency;
 	readonly faults: FaultInjector;
 	chaos: Chaos | null = null;
+	/** The per-workspace rate limit; null (the default) is none. */
+	rateLimit: RateLimiter | null = null;
 	/** Per technique id: run durations (seconds), scripted next runs, output sizes (bytes). */
 	readonly durations = new Map<string, number>();
 	readonly scripts = new Map<string, RunScript[]>();
@@ -139,6 +142,7 @@ export class SimState {
 		this.idempotency.clear();
 		this.faults.clear();
 		this.chaos = null;
+		this.rateLimit = null;
 		this.chaosLog.length = 0;
 		this.durations.clear();
 		this.scripts.clear();

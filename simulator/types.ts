@@ -1,4 +1,5 @@
 /** Public types of the FLORA API simulator (re-exported by `simulator/index.ts`). */
+import type { RateLimitSpec } from './rateLimit';
 
 export interface SimulatorOptions {
 	/** Interface to listen on. Default '127.0.0.1'. */
@@ -132,6 +133,8 @@ export interface RecordedRequest {
 	requestId: string;
 	/** The chaos fault this request got, if any. */
 	chaos?: ChaosKind;
+	/** True when the workspace's rate limit answered it 429. */
+	rateLimited?: boolean;
 }
 
 export type RunStatus = 'pending' | 'running' | 'completed' | 'failed';
@@ -242,6 +245,12 @@ export interface FloraSimulator {
 	setChaos(spec: ChaosSpec | null): void;
 	/** Every chaos fault applied, in order (cleared by reset(), not by setChaos). */
 	readonly chaosLog: ChaosLogEntry[];
+	/**
+	 * A per-workspace rate limit (a token bucket in real time: requests per second and burst)
+	 * answering 429 `rate_limited` with `retry-after` when exceeded; null turns it off (the
+	 * default; reset() too).
+	 */
+	setRateLimit(spec: RateLimitSpec | null): void;
 	/** Simulated seconds of the next runs of a technique (id or slug), model or action (their ids). */
 	setRunDuration(technique: string, seconds: number): void;
 	/** The outcome of the next run of a technique (id or slug), model or action (their ids); queued. */

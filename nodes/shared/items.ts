@@ -5,9 +5,10 @@ import type {
 	INodeExecutionData,
 	NodeApiError,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { asNodeError } from './flora/errors';
+import type { Pace } from './flora/pace';
 
 /**
  * An item's work that failed after part of it was done, such as a completed run whose files
@@ -57,23 +58,35 @@ export function itemErrorJson(
 /** What decides an item's error: the node, and whether it continues on fail. */
 export type ItemErrorPolicy = Pick<IExecuteFunctions, 'getNode' | 'continueOnFail'>;
 
+/** How often an item waiting for its turn looks whether fewer items are allowed at once. */
+const TURN_CHECK_MS = 100;
+
 /**
- * Runs `work` for every item, at most `concurrency` at a time, and flattens the results in
- * item order whatever order the work finishes in. Under Continue On Fail an item whose work
- * throws becomes one error item paired with it; otherwise the first error stops the node.
+ * Runs `work` for every item, at most `concurrency` at a time (fewer while the execution's
+ * `pace` says so: FLORA's rate limit), and flattens the results in item order whatever order the work finishes in.
+ * Under Continue On Fail an item whose work throws becomes one error item paired with it;
+ * otherwise the first error stops the node.
  */
 export async function mapItems<T>(
 	context: ItemErrorPolicy,
 	entries: T[],
 	work: (entry: T, itemIndex: number) => Promise<INodeExecutionData[]>,
 	concurrency = 1,
+	pace?: Pace,
 ): Promise<INodeExecutionData[]> {
 	const results: INodeExecutionData[][] = new Array(entries.length);
 	let next = 0;
+	let working = 0;
 	let failure: { error: unknown; itemIndex: number } | undefined;
+	if (pace) pace.max = concurrency;
 	const worker = async () => {
 		while (failure === undefined && next < entries.length) {
+			if (pace && working >= pace.concurrency) {
+				await sleep(TURN_CHECK_MS);
+				continue;
+			}
 			const itemIndex = next++;
+			working++;
 			try {
 				results[itemIndex] = await work(entries[itemIndex], itemIndex);
 			} catch (error) {
@@ -87,6 +100,8 @@ export async function mapItems<T>(
 					pairedItem: { item: itemIndex },
 				}));
 				results[itemIndex] = [...(partly?.kept ?? []), ...errorItems];
+			} finally {
+				working--;
 			}
 		}
 	};

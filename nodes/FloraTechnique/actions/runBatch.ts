@@ -163,6 +163,7 @@ async function runItems<P extends PreparedItem>(
 				});
 			},
 			first.options,
+			client.pace,
 		);
 	}
 	const output = await mapItems(
@@ -181,6 +182,7 @@ async function runItems<P extends PreparedItem>(
 			});
 		},
 		first?.options.concurrency ?? DEFAULT_CONCURRENCY,
+		client.pace,
 	).catch((error: unknown) => {
 		throw namingOtherStartedRuns(context, error);
 	});

@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { Pace } from './pace';
 import { sleepUnlessCancelled } from './sleep';
 import type { FloraApiFailure } from './errors';
 import { floraApiError, networkError, parseFailure } from './errors';
@@ -112,6 +113,9 @@ export class FloraClient {
 	/** Until when every request of this execution waits, after FLORA asked to slow down. */
 	private pausedUntil = 0;
 
+	/** How many items of the execution may work at once, as FLORA's rate limit allows. */
+	readonly pace = new Pace();
+
 	private constructor(
 		private readonly context: FloraContext,
 		readonly baseUrl: string,
@@ -179,6 +183,7 @@ export class FloraClient {
 			}
 			request.onAttempt?.({ sentAt, settledAt: Date.now(), statusCode: response.statusCode });
 			if (response.statusCode < 400) {
+				this.pace.succeeded(sentAt);
 				return {
 					statusCode: response.statusCode,
 					headers: response.headers,
@@ -194,8 +199,10 @@ export class FloraClient {
 			);
 			failure.attempts = attempt;
 			const wait = retryDelay(response.statusCode, response.headers, attempt);
-			if (response.statusCode === 429)
+			if (response.statusCode === 429) {
 				this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
+				this.pace.rateLimited(sentAt, this.pausedUntil);
+			}
 			const retryable = RETRYABLE_STATUS.has(response.statusCode);
 			if (!retryable || !mayRetry(attempt, wait)) {
 				const error = floraApiError(this.node, failure, request.itemIndex);

@@ -86,6 +86,7 @@ export async function collectWaitedRuns(
 			}
 		},
 		state.concurrency,
+		client.pace,
 	);
 	delete context.getContext('node')[WAITING_STATE];
 	return output;

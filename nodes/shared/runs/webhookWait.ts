@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, randomString } from 'n8n-workflow';
 
+import type { Pace } from '../flora/pace';
 import type { Run } from '../flora/types';
 import { itemErrorJson, mapItems } from '../items';
 import { timedOutRunItem } from './finish';
@@ -152,6 +153,7 @@ export async function startAndWaitByWebhook<T>(
 	entries: T[],
 	start: (entry: T, itemIndex: number) => Promise<{ run: Run; kind: RunKind }>,
 	options: FinishOptions & { concurrency: number },
+	pace?: Pace,
 ): Promise<INodeExecutionData[]> {
 	const runs: WaitingState['runs'] = entries.map(() => null);
 	const items = await mapItems(
@@ -163,6 +165,7 @@ export async function startAndWaitByWebhook<T>(
 			return [pendingRunItem(run, kind, itemIndex)];
 		},
 		options.concurrency,
+		pace,
 	).catch((error: unknown) => {
 		throw namingOtherStartedRuns(context, error);
 	});
