@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /** Concurrency that backs off under FLORA's rate limit: fewer runs at once after a 429, then back up to the Concurrency option, never above it; results unchanged. */
 import type { RunRecord } from '../simulator';
 import {

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev tooling (simulator, tests, scripts) runs in Node outside n8n and is not shipped */
 /** The per-workspace rate limit: off by default; a token bucket answering 429 rate_limited with retry-after; per workspace; on the control surface. */
 import axios from 'axios';
 
