@@ -464,7 +464,7 @@ async function webhookWait(kill) {
 		`one worker started it and let it wait (${describeWorkers(first)})`,
 	);
 	let state = await simState();
-	const run = state.runs.find((r) => r.callbackUrl?.includes(`/webhook-waiting/${id}`));
+	const run = state.runs.find((r) => /\/webhook-waiting\/(\d+)\?/.exec(r.callbackUrl ?? '')?.[1] === String(id));
 	check(
 		!!run && run.callbackUrl.startsWith(`${publicUrl}/webhook-waiting/${id}?`),
 		`the run's callback_url is the webhook process's resume URL, not localhost (${run?.callbackUrl ?? 'no run'})`,

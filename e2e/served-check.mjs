@@ -125,8 +125,28 @@ async function until(what, fn, { timeoutMs = 60000, everyMs = 250 } = {}) {
 }
 
 // ----------------------------------------------------------------------------- cases
+/**
+ * The runs of the simulator that existed before this check started an execution: the simulator
+ * is shared by the n8n versions the suite runs one after another, and each version's execution
+ * IDs start again at 1 behind the same public URL.
+ */
+let runsBefore = new Set();
+
+/** The FLORA runs started since this check's execution began with execution `id`'s resume URL. */
+function resumeRunsOf(state, id) {
+	const prefix = `${publicBase}/webhook-waiting/${id}`;
+	return state.runs.filter(
+		(r) =>
+			!runsBefore.has(r.run_id) &&
+			typeof r.callbackUrl === 'string' &&
+			(r.callbackUrl === prefix || /^[?/]/.test(r.callbackUrl.slice(prefix.length))) &&
+			r.callbackUrl.startsWith(prefix),
+	);
+}
+
 /** Calls a twin's webhook; returns the new execution's id. */
 async function startByWebhook(workflowId, hookPath) {
+	runsBefore = new Set((await simState()).runs.map((r) => r.run_id));
 	const before = new Set((await executionsOf(workflowId)).map((e) => e.id));
 	const hook = await fetch(`${base}/webhook/${hookPath}`, {
 		method: 'POST',
@@ -169,7 +189,7 @@ async function longVideoWebhook() {
 	check(final.status === 'success', `the execution ended "success" (got "${final.status}"${error ? `: ${error.message}` : ''})`);
 
 	const state = await simState();
-	const runs = state.runs.filter((r) => r.callbackUrl && r.callbackUrl.startsWith(`${publicBase}/webhook-waiting/${id}`));
+	const runs = resumeRunsOf(state, id);
 	check(runs.length === 1, `one FLORA run was started with this execution's resume URL as callback_url (${runs[0]?.callbackUrl ?? 'none'})`);
 	const run = runs[0];
 	if (!run) return;
@@ -237,7 +257,7 @@ async function longVideoWebhookTimeout() {
 	const error = exec.data?.resultData?.error;
 	check(final.status === 'success', `the execution ended "success" (got "${final.status}"${error ? `: ${error.message}` : ''})`);
 
-	const runs = state.runs.filter((r) => r.callbackUrl && r.callbackUrl.startsWith(`${publicBase}/webhook-waiting/${id}`));
+	const runs = resumeRunsOf(state, id);
 	check(runs.length === 1, `one FLORA run was started with this execution's resume URL as callback_url (${runs[0]?.callbackUrl ?? 'none'})`);
 	const run = runs[0];
 	const flora = itemsOf(exec, FLORA);
@@ -283,7 +303,7 @@ async function longVideoWebhookFails() {
 	check(runData['Edit Fields'] === undefined, `nothing ran after ${FLORA} (Edit Fields ${runData['Edit Fields'] ? 'ran' : 'did not run'})`);
 	check(runData['Webhook (e2e)'] !== undefined, 'the Webhook trigger’s run data is kept in the saved execution');
 	const state = await simState();
-	const run = state.runs.find((r) => r.callbackUrl && r.callbackUrl.startsWith(`${publicBase}/webhook-waiting/${id}`));
+	const run = resumeRunsOf(state, id)[0];
 	check(run?.status === 'failed', `the execution's run failed in the simulator (${run?.run_id}, ${run?.status})`);
 	const deliveries = state.webhookDeliveries.filter((d) => d.runId === run?.run_id);
 	check(
