@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { WaitOptions } from '../../shared/runs/options';
-import { isLocalOrPrivateHost } from '../../shared/runs/publicAddress';
+import { refusedByFlora } from '../../shared/runs/publicAddress';
 import type { SpendingLimit } from './spendingGuard';
 import { readSpendingLimit } from './spendingGuard';
 
@@ -76,22 +76,17 @@ export function readRunOptions(context: IExecuteFunctions, itemIndex: number): R
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const callbackUrl = typeof options.callbackUrl === 'string' ? options.callbackUrl.trim() : '';
 	if (callbackUrl !== '') {
-		let url: URL | undefined;
-		try {
-			url = new URL(callbackUrl);
-		} catch {
-			url = undefined;
-		}
-		if (url?.protocol !== 'https:') {
+		const refused = refusedByFlora(callbackUrl);
+		if (refused?.reason === 'notHttps') {
 			throw new NodeOperationError(context.getNode(), 'Callback URL must be an https:// address', {
 				itemIndex,
 				description: `FLORA only calls public HTTPS URLs; "${callbackUrl}" is not one. Use the HTTPS production URL of a FLORA Trigger or another webhook.`,
 			});
 		}
-		if (isLocalOrPrivateHost(url.hostname)) {
+		if (refused?.reason === 'localOrPrivate') {
 			throw new NodeOperationError(
 				context.getNode(),
-				`Callback URL points to ${url.hostname}, which FLORA cannot call`,
+				`Callback URL points to ${refused.host}, which FLORA cannot call`,
 				{
 					itemIndex,
 					description:

@@ -1,7 +1,7 @@
 /** What FLORA calls back: public HTTPS addresses only. */
 
 /** Hosts FLORA refuses to call: localhost, and loopback, private or link-local addresses. */
-export function isLocalOrPrivateHost(hostname: string): boolean {
+function isLocalOrPrivateHost(hostname: string): boolean {
 	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
 	if (host === 'localhost' || host.endsWith('.localhost')) return true;
 	// WHATWG URL parsing has already written any IPv4 form as four decimal parts.
@@ -23,4 +23,19 @@ export function isLocalOrPrivateHost(hostname: string): boolean {
 		return host === '::' || host === '::1' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host);
 	}
 	return false;
+}
+
+/** Why FLORA would refuse to call an address: it is not an https:// URL, or its host is local or private. */
+export type RefusedAddress = { reason: 'notHttps' } | { reason: 'localOrPrivate'; host: string };
+
+export function refusedByFlora(address: string): RefusedAddress | undefined {
+	let url: URL;
+	try {
+		url = new URL(address);
+	} catch {
+		return { reason: 'notHttps' };
+	}
+	if (url.protocol !== 'https:') return { reason: 'notHttps' };
+	if (isLocalOrPrivateHost(url.hostname)) return { reason: 'localOrPrivate', host: url.hostname };
+	return undefined;
 }

@@ -11,7 +11,7 @@ import { namingOtherStartedRuns } from './itemRun';
 import type { FinishOptions, WaitOptions } from './options';
 import type { RunGroup } from './history';
 import { pendingRunItem } from './outputs';
-import { isLocalOrPrivateHost } from './publicAddress';
+import { refusedByFlora } from './publicAddress';
 
 /**
  * FLORA only calls public HTTPS URLs and the callback must be verifiable: both are checked
@@ -36,14 +36,9 @@ export async function checkResumeTarget(
 		});
 	}
 	const resumeUrl = String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
-	let url: URL | undefined;
-	try {
-		url = new URL(resumeUrl);
-	} catch {
-		url = undefined;
-	}
+	const refused = refusedByFlora(resumeUrl);
 	const fix = `Set n8n's WEBHOOK_URL to the public HTTPS address of this n8n (for example behind a reverse proxy or tunnel) on every n8n process that runs workflows: in queue mode the workers too, since the process that runs this node computes the resume URL. Or set "Wait By" to Polling.`;
-	if (url?.protocol !== 'https:') {
+	if (refused?.reason === 'notHttps') {
 		throw new NodeOperationError(
 			node,
 			'FLORA cannot call this n8n back: its resume URL is not HTTPS',
@@ -52,10 +47,10 @@ export async function checkResumeTarget(
 			},
 		);
 	}
-	if (isLocalOrPrivateHost(url.hostname)) {
+	if (refused?.reason === 'localOrPrivate') {
 		throw new NodeOperationError(
 			node,
-			`FLORA cannot call this n8n back: its resume URL points to ${url.hostname}`,
+			`FLORA cannot call this n8n back: its resume URL points to ${refused.host}`,
 			{
 				description: `The resume URL is "${resumeUrl}". FLORA refuses callback addresses on localhost and on loopback, private or link-local IP addresses. ${fix}`,
 			},
