@@ -26,6 +26,7 @@ import { runTargetKey } from './runTargets';
 import { RUN_CREATE_ROUTES, matchRoute, type Contract } from './spec';
 import { SimState } from './state';
 import { stateReport } from './stateReport';
+import { runsShownBy } from './runsShown';
 import type {
 	ChaosLogEntry,
 	ChaosSpec,
@@ -64,7 +65,7 @@ export class Simulator implements FloraSimulator {
 	private readonly s: SimState;
 	private readonly api: http.Server;
 	private readonly media: http.Server;
-	private readonly sockets = new Set<Socket>();
+	readonly connections = new Set<Socket>();
 	private readonly webhooks: Webhooks;
 	private readonly lifecycle: RunLifecycle;
 	private readonly routes: ApiRoutes;
@@ -107,8 +108,8 @@ export class Simulator implements FloraSimulator {
 		});
 		for (const server of [this.api, this.media]) {
 			server.on('connection', (sock: Socket) => {
-				this.sockets.add(sock);
-				sock.on('close', () => this.sockets.delete(sock));
+				this.connections.add(sock);
+				sock.on('close', () => this.connections.delete(sock));
 			});
 			server.keepAliveTimeout = 5000;
 		}
@@ -150,7 +151,7 @@ export class Simulator implements FloraSimulator {
 		const closing = [this.api, this.media].map(
 			(s) => new Promise<void>((resolve) => s.close(() => resolve())),
 		);
-		for (const sock of this.sockets) sock.destroy();
+		for (const sock of this.connections) sock.destroy();
 		this.webhooks.close();
 		await Promise.all(closing);
 		rmSync(this.s.tmpDir, { recursive: true, force: true });
@@ -381,6 +382,7 @@ export class Simulator implements FloraSimulator {
 					: undefined;
 		if (await faults.afterHandling(req, runId)) return;
 		if (res.destroyed) return;
+		if (reply.kind === 'json' && reply.status < 300) record.runsShown = runsShownBy(reply.body);
 		if (reply.kind === 'json') send(res, reply.status, reply.body, reply.headers);
 		else reply.start(res, faults.streamCut(runId));
 	}

@@ -135,6 +135,11 @@ export interface RecordedRequest {
 	chaos?: ChaosKind;
 	/** True when the workspace's rate limit answered it 429. */
 	rateLimited?: boolean;
+	/**
+	 * The runs a delivered 2xx answer named, with their status where it gave one: a run create
+	 * or read, or a page of a run list.
+	 */
+	runsShown?: Array<{ runId: string; status?: string }>;
 }
 
 export type RunStatus = 'pending' | 'running' | 'completed' | 'failed';
@@ -270,6 +275,8 @@ export interface FloraSimulator {
 	/** Test mode: replaces the callbackHosts mapping (see SimulatorOptions); reset() restores the options'. */
 	setCallbackHosts(hosts: Record<string, string>): void;
 	readonly requests: RecordedRequest[];
+	/** The TCP connections open to the API and media hosts now. */
+	readonly connections: ReadonlySet<unknown>;
 	countRequests(route?: string): number;
 	runsCreated(filter?: { technique?: string; idempotencyKey?: string }): number;
 	getRun(runId: string): RunRecord | undefined;
