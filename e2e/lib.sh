@@ -174,6 +174,24 @@ start_simulator() {
 	export SIM_BASE_URL SIM_API_KEY SIM_WEBHOOK_SECRET
 }
 
+# start_model_server LOGFILE: e2e/model-server.mjs (the scripted OpenAI-compatible chat model of
+# the AI Agent cases) on a free loopback port, in its own process group; sets MODEL_PID and
+# MODEL_BASE_URL (http://127.0.0.1:<port>/v1, what the OpenAI credential's Base URL is).
+start_model_server() {
+	local logfile="$1"
+	(exec setsid node "$E2E_DIR/model-server.mjs" --port 0) >"$logfile" 2>&1 &
+	MODEL_PID=$!
+	local i
+	for ((i = 0; i < 40; i++)); do
+		MODEL_BASE_URL="$(sed -n 's/^model server at //p' "$logfile" | head -1)"
+		[[ -n "$MODEL_BASE_URL" ]] && { export MODEL_BASE_URL; return 0; }
+		kill -0 "$MODEL_PID" 2>/dev/null || { cat "$logfile" >&2; die "the model server exited"; }
+		sleep 0.25
+	done
+	cat "$logfile" >&2
+	die "the model server did not start"
+}
+
 # Stop a process group we started with setsid (by its leader's pid).
 stop_group() {
 	local pid="$1"
@@ -226,15 +244,20 @@ n8n_cli() {
 }
 
 # Write the credential file n8n's import:credentials reads: an array of
-# { id, name, type, data } where a plain-object data is encrypted on import.
+# { id, name, type, data } where a plain-object data is encrypted on import. With
+# MODEL_BASE_URL set (start_model_server), also the OpenAI credential of the tool workflows
+# (e2e/tool-workflows), whose Base URL is the scripted model server. Prints how many.
 write_credentials_file() {
 	local file="$1"
 	node -e '
-		const [file, baseUrl, apiKey, webhookSecret] = process.argv.slice(1);
+		const [file, baseUrl, apiKey, webhookSecret, modelUrl] = process.argv.slice(1);
 		const creds = [{ id: "flora-demo", name: "FLORA account", type: "floraApi",
 			data: { apiKey, baseUrl, webhookSecret } }];
+		if (modelUrl) creds.push({ id: "model-e2e", name: "Model server (e2e)", type: "openAiApi",
+			data: { apiKey: "sk-e2e-model-server", url: modelUrl } });
 		require("fs").writeFileSync(file, JSON.stringify(creds, null, 2));
-	' "$file" "$SIM_BASE_URL" "$SIM_API_KEY" "$SIM_WEBHOOK_SECRET"
+		console.log(creds.length);
+	' "$file" "$SIM_BASE_URL" "$SIM_API_KEY" "$SIM_WEBHOOK_SECRET" "${MODEL_BASE_URL:-}"
 }
 
 # prepare_workflows OUTDIR FILES_DIR FILE...: copy workflow files into OUTDIR, giving each an
@@ -284,11 +307,12 @@ setup_instance() {
 	local version="$1" user_folder="$2" stage="$3"
 	install_package_into "$stage" "$user_folder"
 	n8n_env "$version" "$user_folder"
-	write_credentials_file "$user_folder/credentials.json"
+	local credentials
+	credentials="$(write_credentials_file "$user_folder/credentials.json")"
 	n8n_cli "$version" import:credentials --input="$user_folder/credentials.json" \
 		>"$user_folder/import-credentials.log" 2>&1 || { tail -30 "$user_folder/import-credentials.log" >&2; die "import:credentials failed"; }
-	grep -q 'Successfully imported 1 credential' "$user_folder/import-credentials.log" || {
-		tail -30 "$user_folder/import-credentials.log" >&2; die "import:credentials did not import the credential"; }
+	grep -q "Successfully imported $credentials credential" "$user_folder/import-credentials.log" || {
+		tail -30 "$user_folder/import-credentials.log" >&2; die "import:credentials did not import the $credentials credential(s)"; }
 	local files=("$REPO_ROOT"/examples/*.json)
 	[[ "${FLORA_E2E_OWN_WORKFLOWS:-1}" == 1 ]] && files+=("$E2E_DIR"/workflows/*.json)
 	# Workflows a caller generated for this instance (run.sh: the Webhook twin of an example).
@@ -311,8 +335,22 @@ setup_instance() {
 # long-video-webhook-hook, long-video-webhook-timeout-hook and long-video-webhook-fails-hook are
 # run.sh's Webhook twins of examples/long-video-webhook.json (served cases long-video-webhook,
 # long-video-webhook-timeout, long-video-webhook-fails).
-SERVED_CASES=" long-video-webhook long-video-webhook-hook long-video-webhook-timeout-hook long-video-webhook-fails-hook trigger-pattern editor-technique-v2 "
+# agent-tools, mcp-tools and last-node-webhook (e2e/tool-workflows, copied in by run.sh) are
+# checked by e2e/tool-check.mjs (TOOL_CASES).
+SERVED_CASES=" long-video-webhook long-video-webhook-hook long-video-webhook-timeout-hook long-video-webhook-fails-hook trigger-pattern editor-technique-v2 agent-tools mcp-tools last-node-webhook "
 is_served_case() { [[ "$SERVED_CASES" == *" $1 "* ]]; }
+
+# The cases of e2e/tool-check.mjs, in the order run.sh runs them, and the paths their workflows
+# listen on (e2e/tool-workflows: the AI Agent's Webhook, the MCP Server Trigger, the Webhook
+# answering with the last node).
+TOOL_CASES="agent-polling agent-webhook-wait agent-download agent-two-calls agent-fails mcp-polling mcp-webhook-wait mcp-download mcp-two-calls mcp-fails last-node-webhook"
+AGENT_HOOK_PATH="flora-e2e-agent"
+MCP_PATH="flora-e2e-mcp"
+LAST_NODE_HOOK_PATH="flora-e2e-last-node"
+
+# wants_case NAME: whether FLORA_E2E_CASES (space separated; unset: every case) names this case.
+# "editor" names the editor check.
+wants_case() { [[ -z "${FLORA_E2E_CASES:-}" || " $FLORA_E2E_CASES " == *" $1 "* ]]; }
 
 # The path of the Webhook trigger that starts the long-video-webhook twin.
 LONG_VIDEO_HOOK_PATH="flora-e2e-long-video"

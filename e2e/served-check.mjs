@@ -47,82 +47,21 @@
 //          [--wait-seconds N]
 // Prints "ok"/"FAIL" lines; exits 0 when every check passed.
 import { createHmac } from 'node:crypto';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+
+import { check, failures, info, itemsOf, n8nRest, parseArgs, simState as simStateAt, sleep, until } from './check-helpers.mjs';
 
 const [, , caseName, ...argv] = process.argv;
-const args = {};
-for (let i = 0; i < argv.length; i += 2) args[argv[i].replace(/^--/, '')] = argv[i + 1];
+const args = parseArgs(argv);
 const base = String(args['base-url'] ?? '').replace(/\/+$/, '');
 // What n8n names itself (WEBHOOK_URL): its resume and production webhook URLs start with it.
 const publicBase = String(args['public-url'] ?? base).replace(/\/+$/, '');
 const simApi = String(args['sim-url'] ?? '').replace(/\/+$/, ''); // …/api/v1
 const simRoot = simApi.replace(/\/api\/v1$/, '');
 const apiKey = process.env.SIM_API_KEY || 'sk_test_flora_simulator';
-const { parse: parseFlatted } = createRequire(path.join(args['n8n-dir'], 'package.json'))('flatted');
+const { executionsOf, execution, login } = n8nRest(base, args['n8n-dir']);
+const simState = () => simStateAt(simRoot);
 
 const FLORA = 'FLORA Technique';
-const failures = [];
-function check(ok, message) {
-	console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${message}`);
-	if (!ok) failures.push(message);
-	return ok;
-}
-function info(message) {
-	console.log(`  info ${message}`);
-}
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// ----------------------------------------------------------------------------- n8n REST
-let cookie = '';
-async function login() {
-	const res = await fetch(`${base}/rest/login`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ emailOrLdapLoginId: args.email, email: args.email, password: args.password }),
-	});
-	if (!res.ok) throw new Error(`login answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
-	cookie = (res.headers.getSetCookie?.() ?? [res.headers.get('set-cookie')])
-		.filter(Boolean)
-		.map((c) => c.split(';')[0])
-		.join('; ');
-}
-async function rest(pathAndQuery) {
-	const res = await fetch(`${base}/rest${pathAndQuery}`, { headers: { cookie, accept: 'application/json' } });
-	const text = await res.text();
-	if (!res.ok) throw new Error(`GET /rest${pathAndQuery} answered ${res.status}: ${text.slice(0, 200)}`);
-	return JSON.parse(text).data;
-}
-/** The workflow's executions, newest first: [{ id, status, mode, finished, ... }]. */
-async function executionsOf(workflowId) {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const data = await rest(`/executions?filter=${filter}&limit=20`);
-	return (data.results ?? data ?? []).map((e) => ({ ...e, id: String(e.id) }));
-}
-/** One execution with its run data ({ status, data: IRunExecutionData }). */
-async function execution(id) {
-	const e = await rest(`/executions/${id}`);
-	return { ...e, data: typeof e.data === 'string' ? parseFlatted(e.data) : e.data };
-}
-function itemsOf(exec, node) {
-	const runs = exec.data?.resultData?.runData?.[node] ?? [];
-	return (runs.at(-1)?.data?.main?.[0] ?? []).map((item) => item.json);
-}
-
-// ----------------------------------------------------------------------------- simulator
-async function simState() {
-	const res = await fetch(`${simRoot}/_simulator/state?include=requests`);
-	return await res.json();
-}
-async function until(what, fn, { timeoutMs = 60000, everyMs = 250 } = {}) {
-	const start = Date.now();
-	for (;;) {
-		const value = await fn();
-		if (value) return value;
-		if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-		await sleep(everyMs);
-	}
-}
 
 // ----------------------------------------------------------------------------- cases
 /**
@@ -472,7 +411,7 @@ const CASES = {
 };
 try {
 	if (!CASES[caseName]) throw new Error(`unknown case ${caseName}`);
-	await login();
+	await login(args.email, args.password);
 	await CASES[caseName]();
 } catch (e) {
 	check(false, `${caseName} aborted: ${e.message}`);
