@@ -10,7 +10,7 @@ import type { FinishOptions, WaitOptions } from './options';
 import type { BinaryStoreContext } from './outputFiles';
 import { attachOutputFiles } from './outputFiles';
 import { completedRunItems, pendingRunItem } from './outputs';
-import { waitForRun } from './poll';
+import { waitForRun } from './watch';
 
 /**
  * Waits for a run (unless it already ended or the wait already timed out) and turns it into

@@ -115,6 +115,15 @@ export class RunLedger {
 		else this.narrow(run.created_at, attempt);
 	}
 
+	/**
+	 * FLORA's clock minus n8n's, in ms, once the answered creates have told it to within
+	 * `withinMs`; undefined before, or when FLORA's timestamps proved inconsistent.
+	 */
+	clockOffset(withinMs: number): number | undefined {
+		const { low, high, consistent } = this.offset;
+		return consistent && high - low <= withinMs ? (low + high) / 2 : undefined;
+	}
+
 	/** A run created at FLORA time `createdAt` during `attempt`: the offset lies within. */
 	private narrow(createdAt: number, attempt: Attempt) {
 		const created = toMs(createdAt);

@@ -6,27 +6,15 @@ import type { Run } from '../flora/types';
 import { isTerminal } from '../flora/types';
 import type { RunKind } from './kind';
 import { readPathOf } from './kind';
-import type { WaitOptions } from './options';
+import { nextReadDelay } from './schedule';
+
+export { nextReadDelay };
 
 export interface WaitResult {
 	run: Run;
 	timedOut: boolean;
 	/** When the timeout passed while FLORA could not be read: the last failure. */
 	unreachable?: Error;
-}
-
-const FIRST_READ_MS = 1_000;
-const MAX_READ_SPACING_MS = 30_000;
-const SPACING_SHARE_OF_AGE = 0.2;
-
-/**
- * When to read a run again, if the user set no interval: soon after the start, then spaced
- * out with the run's age (a short run is noticed within about a second, a long one costs a
- * few dozen reads), never more than 30 s apart.
- */
-export function nextReadDelay(runAgeMs: number, pollIntervalMs?: number): number {
-	if (pollIntervalMs !== undefined) return pollIntervalMs;
-	return Math.min(MAX_READ_SPACING_MS, Math.max(FIRST_READ_MS, runAgeMs * SPACING_SHARE_OF_AGE));
 }
 
 /** Reads a run once; transient failures are retried until `retryUntil` when given. */
@@ -88,19 +76,18 @@ export async function pollUntil<T>(
 }
 
 /**
- * Reads the run until it ends or the timeout passes. A read that fails for a while (an outage,
- * rate limits) is tried again until the timeout: only the timeout ends the wait of a run that
- * has started.
+ * Reads the run on its own every `intervalMs` (the user's Poll Interval) until it ends or the
+ * deadline passes. A read that fails for a while (an outage, rate limits) is tried again until
+ * the deadline: only the timeout ends the wait of a run that has started.
  */
-export async function waitForRun(
+export async function waitEvery(
 	client: FloraClient,
 	kind: RunKind,
 	run: Run,
-	options: WaitOptions,
-	startedAt: number,
+	schedule: Required<PollSchedule>,
 	itemIndex: number,
 ): Promise<WaitResult> {
-	const deadline = startedAt + options.timeoutMs;
+	const { deadline } = schedule;
 	let unreachable: Error | undefined;
 	const { value, timedOut } = await pollUntil(
 		client,
@@ -118,7 +105,7 @@ export async function waitForRun(
 			}
 		},
 		(current) => isTerminal(current.status) || unreachable !== undefined,
-		{ startedAt, deadline, intervalMs: options.pollIntervalMs },
+		schedule,
 		itemIndex,
 	);
 	return { run: value, timedOut: timedOut || unreachable !== undefined, unreachable };
