@@ -4,12 +4,14 @@
  * one process. Prints one table per scenario and a summary of the targets; the figures are
  * informative, so a missed target does not fail the command (an error does).
  *
- *   1. 50 items of 2–20 s runs at concurrency 10 vs concurrency 1, n8n's built-in
- *      one-at-a-time 10 s polling, and the ideal (scripts/bench/throughput.ts)
+ *   1. 50 items of 2–20 s runs at concurrency 10, polling and waiting by webhook, vs
+ *      concurrency 1, n8n's built-in one-at-a-time 10 s polling, and the ideal (throughput.ts)
  *   2. a 200 MB output downloaded in filesystem binary mode: peak RSS growth (download.ts)
  *   3. 1000 instant runs: CPU time per item (cpu.ts)
  *   4. the 50 items under a rate limit of 5 requests/s, burst 10: wall time vs the limit's
  *      bound and 429s, beside a client at concurrency 2 (rateLimit.ts)
+ *   5. 500 items at concurrency 20, runs of 5–60 s at time scale 10: wall time vs ideal,
+ *      requests per run, peak RSS growth, open connections (scale.ts)
  *
  * Progress goes to stderr, the report to stdout.
  */
@@ -22,11 +24,13 @@ import {
 	cpuReport,
 	downloadReport,
 	rateLimitReport,
+	scaleReport,
 	summaryReport,
 	targets,
 	throughputReport,
 } from './bench/report';
 import { measureRateLimited } from './bench/rateLimit';
+import { measureScale } from './bench/scale';
 import { measureThroughput } from './bench/throughput';
 
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -35,7 +39,7 @@ async function main() {
 	const startedAt = performance.now();
 	await loadPackage();
 
-	progress('scenario 1: 50 items, three strategies side by side (about 100 s)…');
+	progress('scenario 1: 50 items, four strategies side by side (about 100 s)…');
 	const throughput = await measureThroughput();
 	console.log(throughputReport(throughput) + '\n');
 
@@ -51,8 +55,15 @@ async function main() {
 	const rateLimited = await measureRateLimited();
 	console.log(rateLimitReport(rateLimited) + '\n');
 
+	progress('scenario 5: 500 items at concurrency 20…');
+	const scale = await measureScale();
+	console.log(scaleReport(scale) + '\n');
+
 	console.log(
-		summaryReport(targets(throughput, download, cpu, rateLimited), performance.now() - startedAt),
+		summaryReport(
+			targets(throughput, download, cpu, rateLimited, scale),
+			performance.now() - startedAt,
+		),
 	);
 }
 

@@ -6,9 +6,11 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startSimulator } from '../../simulator';
+import { LOOPBACK_CALLBACKS } from '../../test/harness/publicHost';
 import type { RunTiming } from './runs';
 import { runTimings } from './runs';
 import { listSchedulingMakespan, mean, median, percentile, seededRandom, sum } from './stats';
+import type { WaitBy } from './workflow';
 import { runIdsOf, runTechnique } from './workflow';
 
 export const THROUGHPUT = {
@@ -31,6 +33,8 @@ export interface StrategyResult {
 	label: string;
 	/** Wall time for all 50 items, in scale-1 ms (measured, scaled back, or extrapolated). */
 	wallMs: number;
+	/** The ideal it is held against, when not (c) (a webhook wait starts every run at once). */
+	idealMs?: number;
 	/** Per measured run, in scale-1 ms. */
 	runs: RunTiming[];
 	itemsMeasured: number;
@@ -41,6 +45,7 @@ export interface ThroughputResult {
 	durations: number[];
 	strategies: StrategyResult[];
 	concurrent: StrategyResult;
+	webhook: StrategyResult;
 	sequential: StrategyResult;
 	builtInStyle: StrategyResult;
 	ideal: StrategyResult;
@@ -73,10 +78,20 @@ export function prefixWithin(durations: number[], budgetSeconds: number): number
 }
 
 /** Runs the items through the node against a fresh simulator; times are multiplied back by the time scale. */
-async function measureNode(durations: number[], options: INodeParameters, timeScale: number) {
-	const sim = await startSimulator({ timeScale });
+async function measureNode(
+	durations: number[],
+	options: INodeParameters,
+	timeScale: number,
+	waitBy: WaitBy = 'poll',
+) {
+	const sim = await startSimulator({ timeScale, callbackHosts: LOOPBACK_CALLBACKS });
 	try {
-		const { items, wallMs } = await runTechnique(sim.baseUrl, options, promptsFor(durations));
+		const { items, wallMs } = await runTechnique(
+			sim.baseUrl,
+			options,
+			promptsFor(durations),
+			waitBy,
+		);
 		if (sim.contractViolations.length > 0) {
 			throw new Error(`Contract violations: ${sim.contractViolations.join('; ')}`);
 		}
@@ -84,6 +99,7 @@ async function measureNode(durations: number[], options: INodeParameters, timeSc
 			...run,
 			runMs: run.runMs * timeScale,
 			lagMs: run.lagMs * timeScale,
+			seenEndedAt: run.seenEndedAt * timeScale,
 		}));
 		return { wallMs: wallMs * timeScale, runs };
 	} finally {
@@ -99,6 +115,28 @@ async function measureConcurrent(durations: number[]): Promise<StrategyResult> {
 		runs,
 		itemsMeasured: durations.length,
 		how: 'measured, time scale 1',
+	};
+}
+
+/**
+ * The same items waited for by webhook: every run starts at once and the execution waits
+ * without a worker until FLORA's callbacks resume it. Its ideal: the longest run, started at
+ * the first instant and seen ended at once.
+ */
+async function measureWebhook(durations: number[]): Promise<StrategyResult> {
+	const { wallMs, runs } = await measureNode(
+		durations,
+		{ concurrency: THROUGHPUT.concurrency },
+		1,
+		'webhook',
+	);
+	return {
+		label: `FLORA node, Wait By: Webhook (concurrency ${THROUGHPUT.concurrency} for the starts)`,
+		wallMs,
+		idealMs: Math.max(...runs.map((run) => run.runMs)),
+		runs,
+		itemsMeasured: durations.length,
+		how: "measured, time scale 1; its ideal is the longest run time (every run started at once, its end seen at once); lag: when an answer (a callback's list read or the collection) first showed the run ended",
 	};
 }
 
@@ -144,34 +182,47 @@ function idealOf(concurrent: StrategyResult): StrategyResult {
 	return {
 		label: `(c) ideal: ${THROUGHPUT.concurrency} workers, zero detection lag`,
 		wallMs: listSchedulingMakespan(runMs, THROUGHPUT.concurrency),
-		runs: concurrent.runs.map((run) => ({ ...run, reads: Number.NaN, lagMs: 0 })),
+		runs: concurrent.runs.map((run) => ({
+			...run,
+			reads: Number.NaN,
+			requests: Number.NaN,
+			lagMs: 0,
+		})),
 		itemsMeasured: runMs.length,
 		how: `computed: list-scheduling makespan of the ${runMs.length} recorded run times (endedAt − createdAt) of the concurrency-${THROUGHPUT.concurrency} run, in item order`,
 	};
 }
 
-/** The concurrency-10 run, (a) and (b) run side by side, each against its own simulator, in this one process. */
+/** The concurrency-10 run, the webhook wait, (a) and (b) side by side, each against its own simulator, in this one process. */
 export async function measureThroughput(): Promise<ThroughputResult> {
 	const durations = drawDurations();
-	const [concurrent, sequential, builtInStyle] = await Promise.all([
+	const [concurrent, webhook, sequential, builtInStyle] = await Promise.all([
 		measureConcurrent(durations),
+		measureWebhook(durations),
 		measureSequential(durations),
 		measureBuiltInStyle(durations),
 	]);
 	const ideal = idealOf(concurrent);
 	return {
 		durations,
-		strategies: [concurrent, sequential, builtInStyle, ideal],
+		strategies: [concurrent, webhook, sequential, builtInStyle, ideal],
 		concurrent,
+		webhook,
 		sequential,
 		builtInStyle,
 		ideal,
 	};
 }
 
-export function pollsPerRun(strategy: StrategyResult) {
+export function readsPerRun(strategy: StrategyResult) {
 	const reads = strategy.runs.map((run) => run.reads);
 	return { median: median(reads), max: Math.max(...reads) };
+}
+
+/** API requests per run, all routes (see RunTiming.requests): median, and the plain mean. */
+export function requestsPerRun(strategy: StrategyResult) {
+	const requests = strategy.runs.map((run) => run.requests);
+	return { median: median(requests), mean: mean(requests) };
 }
 
 export function detectionLag(strategy: StrategyResult) {
