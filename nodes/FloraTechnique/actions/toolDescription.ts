@@ -8,10 +8,10 @@ import { NodeHelpers } from 'n8n-workflow';
  * parameter's default: an expression over the node's own parameters (the technique picked,
  * its cached name, the inputs' schema), which n8n evaluates for each agent turn.
  *
- * Only n8n versions that evaluate such an expression can use it (2.30 and later hand
- * `getToolDescriptionForNode` a resolver; 1.x gives the model the text as written). Where
- * n8n does not, the node defines no description parameter of its own and n8n adds its usual
- * "Tool Description" fields.
+ * Only n8n versions that evaluate such an expression can use it: n8n 2.30 does (its n8n-core
+ * hands `getToolDescriptionForNode` a resolver), 2.20 and 1.x do not and give the model the
+ * text as written. Where n8n does not, the node defines no description parameter of its own
+ * and n8n adds its usual "Tool Description" fields.
  */
 function n8nEvaluatesToolDescriptions(): boolean {
 	try {
