@@ -37,7 +37,7 @@ const productShotSchema = [
 ];
 
 describe('picking a technique from a searchable list', () => {
-	test('lists every technique across pages, by name with its cost per run (n8n 2.x shows only names), with a link to FLORA', async () => {
+	test('lists every technique across pages, by name with its cost per run and what it gives (n8n 2.x shows only names), with a link to FLORA', async () => {
 		const credentials = floraCredentials(flora.sim)!;
 		const first = await callListSearch(NODE_TYPE, 'searchTechniques', { credentials });
 		expect(first.results).toHaveLength(25);
@@ -52,7 +52,7 @@ describe('picking a technique from a searchable list', () => {
 		expect(new Set(all.map((entry) => entry.value)).size).toBe(46);
 		const productShot = all.find((entry) => entry.value === 'tech_product_shot');
 		expect(productShot).toMatchObject({
-			name: 'Product Shot ($0.12)',
+			name: 'Product Shot ($0.12) → image',
 			url: 'https://app.flora.ai/techniques/tech_product_shot',
 		});
 		expect(flora.sim.requests.map((request) => request.query.cursor ?? null)).toEqual([

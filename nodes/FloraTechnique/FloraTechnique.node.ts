@@ -2,6 +2,7 @@ import type {
 	IExecuteFunctions,
 	IHookFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -19,6 +20,27 @@ import * as model from './actions/model/Model.resource';
 import * as project from './actions/project/Project.resource';
 import * as run from './actions/run/Run.resource';
 import * as technique from './actions/technique/Technique.resource';
+import { operationActions, toolDescriptionProperties } from './actions/toolDescription';
+
+const operations: INodeProperties[] = [
+	...technique.description,
+	...generation.description,
+	...action.description,
+	...model.description,
+	...project.description,
+	...asset.description,
+	...run.description,
+];
+
+/** As a tool, what the model reads of the operations that start runs is built from the run. */
+const toolDescription = toolDescriptionProperties(
+	{
+		'technique.run': technique.run.describeToolRun,
+		'generation.generate': generation.generate.describeToolGenerate,
+		'action.run': action.run.describeToolRun,
+	},
+	operationActions(operations),
+);
 
 export class FloraTechnique implements INodeType {
 	description: INodeTypeDescription = {
@@ -51,6 +73,7 @@ export class FloraTechnique implements INodeType {
 			},
 		],
 		properties: [
+			...toolDescription,
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -75,13 +98,7 @@ export class FloraTechnique implements INodeType {
 				],
 				default: 'technique',
 			},
-			...technique.description,
-			...generation.description,
-			...action.description,
-			...model.description,
-			...project.description,
-			...asset.description,
-			...run.description,
+			...operations,
 		],
 	};
 

@@ -61,6 +61,7 @@ import {
 
 import { baseNodes } from './base-nodes';
 import { LifecycleProbe } from './probe-node';
+import { ToolCaller, toolVariant } from './tool-nodes';
 
 export const PACKAGE_DIR = path.resolve(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-flora';
@@ -83,6 +84,7 @@ export async function loadPackage(): Promise<LoadedPackage> {
 		}
 		for (const [name, type] of Object.entries(baseNodes)) nodes.set(name, type);
 		nodes.set('test.lifecycleProbe', new LifecycleProbe());
+		nodes.set('test.toolCaller', new ToolCaller());
 		const credentialTypes = new Map<string, ICredentialType>();
 		for (const [name, { type }] of Object.entries(loader.credentialTypes)) {
 			credentialTypes.set(name, type);
@@ -104,6 +106,8 @@ async function initBinaryData() {
 }
 
 export class NodeTypeRegistry implements INodeTypes {
+	private readonly tools = new Map<string, INodeType>();
+
 	constructor(private readonly types: Map<string, INodeType | IVersionedNodeType>) {}
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
@@ -112,8 +116,19 @@ export class NodeTypeRegistry implements INodeTypes {
 		return type;
 	}
 
+	/** A type name ending in `Tool` that no node has is the tool variant of a node, as in n8n. */
 	getByNameAndVersion(nodeType: string, version?: number): INodeType {
-		return NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version);
+		if (this.types.has(nodeType) || !nodeType.endsWith('Tool')) {
+			return NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version);
+		}
+		const key = `${nodeType}@${version ?? 'default'}`;
+		let tool = this.tools.get(key);
+		if (!tool) {
+			const base = this.getByName(nodeType.slice(0, -'Tool'.length));
+			tool = toolVariant(NodeHelpers.getVersionedNodeType(base, version));
+			this.tools.set(key, tool);
+		}
+		return tool;
 	}
 
 	getKnownTypes() {

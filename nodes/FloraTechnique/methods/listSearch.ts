@@ -20,16 +20,19 @@ function kindsOf(slots: Technique['inputs']): string {
 }
 
 /**
+ * n8n 2.x lists only the names of list results (not their descriptions), so the cost that
+ * decides a choice, and what a run gives, go into the name too: "Product Shot ($0.12) →
+ * image". The name is kept with the choice (its cached name), and the tool's automatic
+ * description reads the cost and the outputs from it.
+ */
+const withCostAndOutputs = (name: string, cost: number, gives: string) =>
+	`${name} ($${cost.toFixed(2)}) → ${gives}`;
+
+/**
  * What helps choose a technique in the picker: its cost per run, what it takes and what it
  * gives, then its description. (FLORA's list does not say whether a technique is archived:
  * such a technique is refused only when a run is started.)
  */
-/**
- * n8n 2.x lists only the names of list results (not their descriptions), so the cost that
- * decides a choice goes into the name too.
- */
-const withCost = (name: string, cost: number) => `${name} ($${cost.toFixed(2)})`;
-
 function techniqueSummary(technique: Technique): string {
 	const summary = `$${technique.run_cost.toFixed(2)} a run · ${kindsOf(technique.inputs)} → ${kindsOf(technique.outputs)}`;
 	return technique.description ? `${summary} · ${technique.description}` : summary;
@@ -53,7 +56,7 @@ export async function searchTechniques(
 	});
 	return {
 		results: response.body.techniques.map((technique) => ({
-			name: withCost(technique.name, technique.run_cost),
+			name: withCostAndOutputs(technique.name, technique.run_cost, kindsOf(technique.outputs)),
 			value: technique.technique_id,
 			url: `https://app.flora.ai/techniques/${technique.technique_id}`,
 			description: techniqueSummary(technique),
@@ -133,7 +136,11 @@ export async function searchActions(
 		matchesWords(filter, action.action_id, action.name, action.description),
 	);
 	return pageOf(actions, paginationToken, (action) => ({
-		name: withCost(action.name, action.charged_cost),
+		name: withCostAndOutputs(
+			action.name,
+			action.charged_cost,
+			[...new Set(action.outputs.map((port) => port.type))].join(' + ') || 'nothing',
+		),
 		value: action.action_id,
 		description: `$${action.charged_cost.toFixed(2)} a run · ${action.inputs.map((port) => port.type).join(' + ') || 'nothing'} → ${action.outputs.map((port) => port.type).join(' + ') || 'nothing'} · ${action.description}`,
 	}));

@@ -9,18 +9,41 @@ import { FloraClient } from '../../shared/flora/client';
 import { getTechnique } from '../../shared/flora/techniques';
 import type { GenerationType, Slot } from '../../shared/flora/types';
 import { actionFields } from '../actions/action/actionFields';
-import { inputLabel } from '../actions/fieldLabel';
+import { inputLabel, kindWord } from '../actions/fieldLabel';
 import { modelParamFields } from '../actions/generation/modelParams';
+import { fillsInputsWithModel, fromAiValue, inputArgument } from '../actions/toolInputs';
 
 /** The label of a slot: its name, what it takes and the aspect ratio or duration it asks for. */
 function slotLabel(slot: Slot): string {
-	const extras = [slot.specified_aspect_ratio, slot.specified_duration && `${slot.specified_duration} s`];
+	const extras = [
+		slot.specified_aspect_ratio,
+		slot.specified_duration && `${slot.specified_duration} s`,
+	];
 	return inputLabel(slot.name, {
 		type: slot.type,
 		several: slot.allow_multiple === true,
 		element: slot.accepts_element === true,
 		extras: extras.filter((extra): extra is string => !!extra),
 	});
+}
+
+/** In the tool, a slot's value asks the model, with the slot described as FLORA describes it. */
+function slotFromModel(slot: Slot): string {
+	return fromAiValue(
+		slot.id,
+		inputArgument({
+			name: slot.name,
+			kind: kindWord(slot.type, false),
+			required: slot.optional !== true,
+			several: slot.allow_multiple === true,
+			element: slot.accepts_element === true,
+			extras: [
+				...(slot.specified_aspect_ratio ? [`aspect ratio ${slot.specified_aspect_ratio}`] : []),
+				...(slot.specified_duration ? [`${slot.specified_duration} s long`] : []),
+			],
+			description: slot.description,
+		}),
+	);
 }
 
 /** One field per input slot of the chosen technique. */
@@ -34,6 +57,7 @@ export async function getTechniqueInputFields(
 	if (idOrSlug === '') return { fields: [], emptyFieldsNotice: 'Choose a technique first' };
 	const client = await FloraClient.create(this);
 	const technique = await getTechnique(client, idOrSlug);
+	const fromModel = fillsInputsWithModel(this);
 	return {
 		fields: technique.inputs.map((slot) => ({
 			id: slot.id,
@@ -43,6 +67,7 @@ export async function getTechniqueInputFields(
 			canBeUsedToMatch: false,
 			display: true,
 			type: 'string',
+			...(fromModel ? { defaultValue: slotFromModel(slot) } : {}),
 		})),
 		emptyFieldsNotice: 'This technique takes no inputs',
 	};
@@ -85,7 +110,7 @@ export async function getActionInputFields(
 	if (actionId === '') return { fields: [], emptyFieldsNotice: 'Choose an action first' };
 	const client = await FloraClient.create(this);
 	return {
-		fields: actionFields(await getAction(client, actionId)),
+		fields: actionFields(await getAction(client, actionId), fillsInputsWithModel(this)),
 		emptyFieldsNotice: 'This action takes no inputs',
 	};
 }

@@ -11,6 +11,7 @@ import type { Action, ActionParam, ActionPort } from '../../../shared/flora/type
 import { binaryPropertyOf } from '../../uploads';
 import { inputLabel } from '../fieldLabel';
 import { inputValues, readInputParameter } from '../technique/runInputs';
+import { fromAiValue, inputArgument } from '../toolInputs';
 
 const INPUT = 'input:';
 const PARAM = 'param:';
@@ -35,17 +36,34 @@ function takesSeveral(port: ActionPort): boolean {
 	return port.multiple !== undefined || port.dynamic === true;
 }
 
-function portLabel(port: ActionPort): string {
-	// Action ports are named like identifiers ("video", "source_video").
+/** Action ports are named like identifiers ("video", "source_video"): "Source video". */
+function portName(port: ActionPort): string {
 	const name = port.name.replace(/_/g, ' ');
-	return inputLabel(name.charAt(0).toUpperCase() + name.slice(1), {
-		type: port.type,
-		several: takesSeveral(port),
-	});
+	return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-/** One field per input of the action, then one per parameter, for the resource mapper. */
-export function actionFields(action: Action): ResourceMapperField[] {
+function portLabel(port: ActionPort): string {
+	return inputLabel(portName(port), { type: port.type, several: takesSeveral(port) });
+}
+
+/** In the tool, an input's value asks the model, with the input described. */
+function portFromModel(port: ActionPort): string {
+	return fromAiValue(
+		port.name,
+		inputArgument({
+			name: portName(port),
+			kind: port.type,
+			required: port.optional !== true,
+			several: takesSeveral(port),
+		}),
+	);
+}
+
+/**
+ * One field per input of the action, then one per parameter, for the resource mapper; in
+ * the tool (`fromModel`), each input asks the model.
+ */
+export function actionFields(action: Action, fromModel = false): ResourceMapperField[] {
 	const inputs: ResourceMapperField[] = action.inputs.map((port) => ({
 		id: `${INPUT}${port.name}`,
 		displayName: portLabel(port),
@@ -54,6 +72,7 @@ export function actionFields(action: Action): ResourceMapperField[] {
 		canBeUsedToMatch: false,
 		display: true,
 		type: 'string',
+		...(fromModel ? { defaultValue: portFromModel(port) } : {}),
 	}));
 	const params: ResourceMapperField[] = action.params.map((param) => {
 		const options = param.available_values?.map((value) => ({

@@ -1,8 +1,15 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { runBatch } from '../runBatch';
 import { runStartOptions, waitChoice } from '../runProperties';
+import type { DescribeHelpers } from '../toolDescription';
+import { modelFillsInputs } from '../toolInputs';
 import { projectLocator, workspaceLocator } from '../workspaceProject';
 import { actionRuns } from './actionRun';
 
@@ -47,6 +54,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
+	modelFillsInputs,
 	{
 		displayName: 'Action Inputs',
 		name: 'actionFields',
@@ -57,7 +65,7 @@ const properties: INodeProperties[] = [
 		description:
 			"The action's inputs, then its parameters. A media input takes a public URL, or binary:data for a file of the item; one that takes several takes one per line.",
 		typeOptions: {
-			loadOptionsDependsOn: ['action.value'],
+			loadOptionsDependsOn: ['action.value', 'modelFillsInputs'],
 			resourceMapper: {
 				resourceMapperMethod: 'getActionInputFields',
 				mode: 'add',
@@ -80,6 +88,20 @@ export const description = updateDisplayOptions(
 	{ show: { resource: ['action'], operation: ['run'] } },
 	properties,
 );
+
+/**
+ * The tool's automatic description of Action → Run: the action (its cached list name gives
+ * its name, cost and outputs), the arguments the model gives, and the answer. It runs in
+ * n8n's expression engine: see toolDescription.ts.
+ */
+export function describeToolRun(parameters: IDataObject, helpers: DescribeHelpers): string {
+	const listed = helpers.listName(parameters.action);
+	let text = helpers.runsSentence('action', parameters.action, helpers.listName) + ' ';
+	const mapped = helpers.mapperArguments(parameters.actionFields, helpers.argumentOf);
+	text += helpers.argumentsSentence(mapped.given, mapped.fixed) + ' ';
+	if (listed && listed.gives) text += 'Outputs: ' + listed.gives + '. ';
+	return text + helpers.waitsAndAnswers(parameters, 'action_id');
+}
 
 export async function execute(
 	this: IExecuteFunctions,

@@ -1,10 +1,45 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { runBatch } from '../runBatch';
 import { runStartOptions, waitChoice } from '../runProperties';
+import type { DescribeHelpers } from '../toolDescription';
+import { fromAiValue, inputArgument } from '../toolInputs';
 import { projectLocator, workspaceLocator } from '../workspaceProject';
 import { generationRuns } from './generationRun';
+
+/** In the tool, the prompt asks the model by default, described. */
+function promptByCaller(): INodeProperties[] {
+	const prompt: INodeProperties = {
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: true,
+		placeholder: 'e.g. A cinematic product photo of a ceramic mug on a sunlit table',
+		description: 'What the model makes',
+	};
+	const described = inputArgument({
+		name: 'Prompt',
+		kind: 'text',
+		required: true,
+		description: 'What the model makes, described in words.',
+	});
+	return [
+		{ ...prompt, displayOptions: { hide: { '@tool': [true] } } },
+		{
+			...prompt,
+			default: fromAiValue('prompt', described),
+			displayOptions: { show: { '@tool': [true] } },
+		},
+	];
+}
 
 const properties: INodeProperties[] = [
 	{
@@ -43,16 +78,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		default: '',
-		required: true,
-		placeholder: 'e.g. A cinematic product photo of a ceramic mug on a sunlit table',
-		description: 'What the model makes',
-	},
+	...promptByCaller(),
 	{
 		displayName:
 			"Parameters left out take the model's defaults. A parameter that takes images takes a list of public URLs, or of binary:data entries (binary: and the binary field name) to upload files of the item.",
@@ -91,6 +117,38 @@ export const description = updateDisplayOptions(
 	{ show: { resource: ['generation'], operation: ['generate'] } },
 	properties,
 );
+
+/**
+ * The tool's automatic description of Generation → Generate: the model (its cached list name
+ * gives its name and credits), the arguments the model gives, and the answer. It runs in
+ * n8n's expression engine: see toolDescription.ts.
+ */
+export function describeToolGenerate(parameters: IDataObject, helpers: DescribeHelpers): string {
+	const type = String(parameters.generationType || 'image');
+	const locator = (parameters.model || {}) as IDataObject;
+	const id = String(locator.value || '');
+	const listed = helpers.listName(locator);
+	const made =
+		({ image: 'an image', video: 'a video', audio: 'audio', text: 'text' } as IDataObject)[type] ||
+		type;
+	let text = 'Generates ' + made + ' with ';
+	if (id === '') text += 'the model FLORA picks for ' + type;
+	else if (listed) text += 'the FLORA model "' + listed.name + '" (' + id + ')';
+	else text += 'the FLORA model ' + id;
+	const credits = listed ? /([0-9.]+) credits/.exec(listed.cost) : null;
+	if (credits) text += ', about ' + credits[1] + ' credits a run';
+	text += '. ';
+	const given: string[] = [];
+	const fixed: string[] = [];
+	const prompt = helpers.argumentOf(parameters.prompt, 'Prompt: text, required');
+	if (prompt) given.push(prompt);
+	else fixed.push('Prompt');
+	const mapped = helpers.mapperArguments(parameters.modelParams, helpers.argumentOf);
+	given.push(...mapped.given);
+	fixed.push(...mapped.fixed);
+	text += helpers.argumentsSentence(given, fixed) + ' Output: ' + type + '. ';
+	return text + helpers.waitsAndAnswers(parameters, 'model_id');
+}
 
 export async function execute(
 	this: IExecuteFunctions,

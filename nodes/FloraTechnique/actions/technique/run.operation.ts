@@ -1,9 +1,16 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { techniqueLocator, uploadWorkspaceLocator } from '../common.descriptions';
 import { runBatch } from '../runBatch';
 import { runStartOptions, waitChoice } from '../runProperties';
+import type { DescribeHelpers } from '../toolDescription';
+import { modelFillsInputs } from '../toolInputs';
 import { techniqueRuns } from './techniqueRun';
 
 const inputsSourceOptions = {
@@ -52,6 +59,7 @@ function inputsSourceByVersion(): INodeProperties[] {
 const properties: INodeProperties[] = [
 	techniqueLocator,
 	...inputsSourceByVersion(),
+	{ ...modelFillsInputs, displayOptions: { show: { inputsSource: ['fields'], '@tool': [true] } } },
 	{
 		displayName:
 			'Image and video inputs take a public URL, or binary:data (binary: and the binary field name) to upload a file of the item. An input named in the plural (images) takes several, one per line; one that shows el_… also takes an element ID.',
@@ -70,7 +78,7 @@ const properties: INodeProperties[] = [
 		description:
 			"The technique's inputs. Image and video inputs take a public URL, or binary:data (binary: and a binary field name) to upload a file of the item.",
 		typeOptions: {
-			loadOptionsDependsOn: ['technique.value'],
+			loadOptionsDependsOn: ['technique.value', 'modelFillsInputs'],
 			resourceMapper: {
 				resourceMapperMethod: 'getTechniqueInputFields',
 				mode: 'add',
@@ -164,6 +172,37 @@ export const description = updateDisplayOptions(
 	{ show: { resource: ['technique'], operation: ['run'] } },
 	properties,
 );
+
+/**
+ * The tool's automatic description of Technique → Run: the technique (its cached list name
+ * gives its name, cost and outputs), the arguments the model gives, and the answer. It runs
+ * in n8n's expression engine: see toolDescription.ts.
+ */
+export function describeToolRun(parameters: IDataObject, helpers: DescribeHelpers): string {
+	const listed = helpers.listName(parameters.technique);
+	let text = helpers.runsSentence('technique', parameters.technique, helpers.listName) + ' ';
+	const given: string[] = [];
+	const fixed: string[] = [];
+	if (parameters.inputsSource === 'json') {
+		const argument = helpers.argumentOf(parameters.inputsJson, 'the inputs as JSON');
+		if (argument) given.push(argument);
+		else fixed.push('the inputs as JSON');
+	} else if (parameters.inputsSource === 'manual') {
+		const list = ((parameters.inputs || {}) as IDataObject).input;
+		for (const input of (Array.isArray(list) ? list : []) as IDataObject[]) {
+			const argument = helpers.argumentOf(input.value, input.id + ': ' + input.type);
+			if (argument) given.push(argument);
+			else fixed.push(String(input.id));
+		}
+	} else {
+		const mapped = helpers.mapperArguments(parameters.inputFields, helpers.argumentOf);
+		given.push(...mapped.given);
+		fixed.push(...mapped.fixed);
+	}
+	text += helpers.argumentsSentence(given, fixed) + ' ';
+	if (listed && listed.gives) text += 'Outputs: ' + listed.gives + '. ';
+	return text + helpers.waitsAndAnswers(parameters, 'technique_id');
+}
 
 export async function execute(
 	this: IExecuteFunctions,
