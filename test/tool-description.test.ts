@@ -162,17 +162,37 @@ describe('the FLORA tool as the model sees it', () => {
 			},
 			{ credentials: credentials() },
 		);
-		expect(json.tool.description).toContain('Arguments: inputs (The inputs as a JSON array).');
+		expect(json.tool.description).toContain(
+			'Takes its inputs as a JSON array of {"id", "type", "value"}.',
+		);
 		expect(json.tool.parameters.properties.inputs.description).toBe('The inputs as a JSON array');
 	});
 
-	test('a technique given by ID is named by its ID; its cost and outputs are left out, as only the list says them', async () => {
+	test('a technique given by ID is named with its cost and outputs all the same: its input fields carry them', async () => {
 		const parameters = { ...(await techniqueTool('Voiceover')), technique: technique('voiceover') };
 
 		const { tool } = await toolAsModelSeesIt(parameters, { credentials: credentials() });
 
+		expect(tool.description).toMatch(
+			/^Runs the FLORA technique "Voiceover" \(voiceover\) at \$\d+\.\d\d a run\. Arguments: script \(Script: text, required\)\. Outputs: audio\. /,
+		);
+		expect(tool.description).toContain(ANSWER('technique_id'));
+	});
+
+	test('without its input fields (inputs defined below), a technique given by ID is named by its ID alone', async () => {
+		const { tool } = await toolAsModelSeesIt(
+			{
+				resource: 'technique',
+				operation: 'run',
+				technique: technique('voiceover'),
+				inputsSource: 'manual',
+				inputs: { input: [{ id: 'script', type: 'text', value: "={{ $fromAI('script') }}" }] },
+			},
+			{ credentials: credentials() },
+		);
+
 		expect(tool.description).toBe(
-			'Runs the FLORA technique voiceover. Arguments: script (Script: text, required). ' +
+			'Runs the FLORA technique voiceover. Arguments: script (script: text). ' +
 				ANSWER('technique_id'),
 		);
 	});
@@ -187,7 +207,7 @@ describe('the FLORA tool as the model sees it', () => {
 		);
 	});
 
-	test('Generation → Generate names the model and its credits, the prompt the model writes, and the kind made', async () => {
+	test('Generation → Generate names the model and its credits and the kind made; the prompt is described in the arguments', async () => {
 		const parameters = await asSaved(
 			{ resource: 'generation', operation: 'generate', generationType: 'image' },
 			{ locator: 'model', list: 'searchModels', name: 'Aurora 2 Pro' },
@@ -201,7 +221,7 @@ describe('the FLORA tool as the model sees it', () => {
 
 		expect(tool.description).toBe(
 			'Generates an image with the FLORA model "Aurora 2 Pro" (t2i-aurora-2-pro), about 8 credits a run. ' +
-				'Arguments: prompt (Prompt: text, required). Output: image. ' +
+				'Takes a prompt. Output: image. ' +
 				ANSWER('model_id'),
 		);
 		expect(tool.parameters.properties).toEqual({

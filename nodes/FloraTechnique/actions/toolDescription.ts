@@ -1,6 +1,8 @@
 import type { IDataObject, INode, INodeProperties, INodeType } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
+import { TOOL_SUMMARY_ID } from './toolInputs';
+
 /**
  * The description an AI agent (or an MCP client) gets of the FLORA tool names what it runs,
  * its inputs, outputs and cost. n8n builds a tool's description before the node runs, from
@@ -29,17 +31,26 @@ export interface DescribeHelpers {
 	mapperArguments(
 		mapper: unknown,
 		argumentOf: DescribeHelpers['argumentOf'],
+		summaryId: string,
 	): { given: string[]; fixed: string[] };
 	/** The argument the model gives for one value (`key (summary)`), if the value asks the model. */
 	argumentOf(value: unknown, fallback: string): string | undefined;
 	/** How the tool waits, and the shape of its answer for runs of this kind. */
 	waitsAndAnswers(parameters: IDataObject, idField: string): string;
-	/** A cached list name's parts: the name, then what its parentheses and arrow say. */
-	listName(locator: unknown): { name: string; cost: string; gives: string } | undefined;
+	/**
+	 * What a resource mapper's hidden summary field says the picked item is (its list name),
+	 * in parts: the name, then what its parentheses and arrow say.
+	 */
+	summaryOf(
+		mapper: unknown,
+		summaryId: string,
+	): { name: string; cost: string; gives: string } | undefined;
+	/** The ID of that field (toolInputs.ts's TOOL_SUMMARY_ID). */
+	summaryId: string;
 	/** "Arguments: …. Set by the workflow: …." for the inputs the model gives and the others. */
 	argumentsSentence(given: string[], fixed: string[]): string;
-	/** 'Runs the FLORA technique "Name" (id) at $0.12 a run.' from the locator of what runs. */
-	runsSentence(kind: string, locator: unknown, listName: DescribeHelpers['listName']): string;
+	/** 'Runs the FLORA technique "Name" (id) at $0.12 a run.' from its ID and summary. */
+	runsSentence(kind: string, id: unknown, listed: ReturnType<DescribeHelpers['summaryOf']>): string;
 }
 
 export type Describer = (parameters: IDataObject, helpers: DescribeHelpers) => string;
@@ -51,13 +62,19 @@ export type Describer = (parameters: IDataObject, helpers: DescribeHelpers) => s
  * expression engine mis-reads some of these, and the expression then comes out as null.
  */
 
-function mapperArguments(mapper: unknown, argumentOf: DescribeHelpers['argumentOf']) {
+function mapperArguments(
+	mapper: unknown,
+	argumentOf: DescribeHelpers['argumentOf'],
+	summaryId: string,
+) {
 	const given: string[] = [];
 	const fixed: string[] = [];
 	const mapping = (mapper || {}) as IDataObject;
 	const values = (mapping.value || {}) as IDataObject;
-	for (const field of (mapping.schema || []) as IDataObject[]) {
-		if (field.removed === true || field.display === false) continue;
+	const schema = (mapping.schema || []) as IDataObject[];
+	for (let index = 0; index < schema.length; index++) {
+		const field = schema[index];
+		if (field.removed === true || field.display === false || field.id === summaryId) continue;
 		const value = values[String(field.id)];
 		const fallback = field.displayName + ', ' + (field.required ? 'required' : 'optional');
 		const argument = argumentOf(value, fallback);
@@ -106,8 +123,12 @@ function waitsAndAnswers(parameters: IDataObject, idField: string) {
 	);
 }
 
-function listName(locator: unknown) {
-	const cached = String(((locator || {}) as IDataObject).cachedResultName || '');
+function summaryOf(mapper: unknown, summaryId: string) {
+	const schema = (((mapper || {}) as IDataObject).schema || []) as IDataObject[];
+	let cached = '';
+	for (let index = 0; index < schema.length; index++) {
+		if (schema[index].id === summaryId) cached = String(schema[index].displayName || '');
+	}
 	if (cached === '') return undefined;
 	const parts = /^(.*?) \(([^()]*)\)(?: → (.+))?$/.exec(cached);
 	if (!parts) return { name: cached, cost: '', gives: '' };
@@ -138,11 +159,14 @@ function argumentsSentence(given: string[], fixed: string[]) {
 	return text;
 }
 
-function runsSentence(kind: string, locator: unknown, listName: DescribeHelpers['listName']) {
-	const value = String(((locator || {}) as IDataObject).value || '');
+function runsSentence(
+	kind: string,
+	locator: unknown,
+	listed: ReturnType<DescribeHelpers['summaryOf']>,
+) {
+	const value = String(locator || '');
 	const slug = /techniques\/([^/?#]+)/.exec(value);
 	const id = slug ? slug[1] : value;
-	const listed = listName(locator);
 	let text = 'Runs ';
 	if (id === '') text += 'a FLORA ' + kind;
 	else if (listed) text += 'the FLORA ' + kind + ' "' + listed.name + '" (' + id + ')';
@@ -155,10 +179,33 @@ const helpers = {
 	mapperArguments,
 	argumentOf,
 	waitsAndAnswers,
-	listName,
+	summaryOf,
+	summaryId: TOOL_SUMMARY_ID,
 	argumentsSentence,
 	runsSentence,
 };
+
+/**
+ * The parameters the describers read, each read on its own: n8n 2.x evaluates the description
+ * in an isolate, where `$parameter` gives a parameter's value (a picked item's ID, a resource
+ * mapper as saved) but no method of it. Top-level texts are left out: n8n would evaluate an
+ * expression in them (a `$fromAI()` prompt) before the model has given anything.
+ */
+const DESCRIBED_PARAMETERS = [
+	'resource',
+	'operation',
+	'technique',
+	'inputsSource',
+	'inputFields',
+	'inputs',
+	'waitForCompletion',
+	'options',
+	'model',
+	'generationType',
+	'modelParams',
+	'action',
+	'actionFields',
+];
 
 /** Source of an object of functions (or of plain data) as a JavaScript literal. */
 function literal(entries: Record<string, unknown>): string {
@@ -179,7 +226,9 @@ export function automaticDescription(
 	const call =
 		'(' +
 		String(describeTool) +
-		')(typeof $parameter.toJSON === "function" ? $parameter.toJSON() : {}, ' +
+		')({ ' +
+		DESCRIBED_PARAMETERS.map((name) => JSON.stringify(name) + ': $parameter.' + name).join(', ') +
+		' }, ' +
 		[literal(describers), literal(helpers), literal(actions)].join(', ') +
 		')';
 	const manual =

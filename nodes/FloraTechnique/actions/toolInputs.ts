@@ -1,4 +1,4 @@
-import type { INode, INodeProperties } from 'n8n-workflow';
+import type { INode, INodeProperties, ResourceMapperField } from 'n8n-workflow';
 
 /*
  * The inputs of the FLORA tool that the model fills: in the tool, each input of a technique
@@ -74,6 +74,33 @@ export function fillsInputsWithModel(context: {
 	getNode(): INode;
 	getCurrentNodeParameter(name: string): unknown;
 }): boolean {
-	if (!context.getNode().type.endsWith('Tool')) return false;
+	if (!isTool(context)) return false;
 	return context.getCurrentNodeParameter('modelFillsInputs') !== false;
+}
+
+/** Whether the node is the tool n8n makes of it (its type ends in "Tool"). */
+export function isTool(context: { getNode(): INode }): boolean {
+	return context.getNode().type.endsWith('Tool');
+}
+
+/**
+ * The ID of a hidden field the tool's resource mappers carry: its name is what the picked
+ * technique, model or action is, as the list names it ("Product Shot ($0.12) → image"). The
+ * tool's automatic description reads it there, because n8n 2.x evaluates that description in
+ * an isolate where a picked item's cached name cannot be read; the field is never shown, and
+ * never sent to FLORA.
+ */
+export const TOOL_SUMMARY_ID = 'floraToolSummary';
+
+export function toolSummaryField(summary: string): ResourceMapperField {
+	return {
+		id: TOOL_SUMMARY_ID,
+		displayName: summary,
+		required: false,
+		defaultMatch: false,
+		canBeUsedToMatch: false,
+		display: false,
+		readOnly: true,
+		type: 'string',
+	};
 }

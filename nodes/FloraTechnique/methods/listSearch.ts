@@ -3,30 +3,9 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 import { listActions, listModels, matchesWords } from '../../shared/flora/catalogue';
 import { FloraClient } from '../../shared/flora/client';
 import type { GenerationType, PageMeta, Project, Technique } from '../../shared/flora/types';
+import { actionName, kindsOf, modelName, techniqueName } from '../actions/listNames';
 
 const LIST_PAGE_SIZE = 25;
-
-const KINDS: Record<string, string> = {
-	text: 'text',
-	imageUrl: 'image',
-	videoUrl: 'video',
-	audioUrl: 'audio',
-	documentUrl: 'document',
-};
-
-/** What the kinds of a technique's slots are, each once: "image + text". */
-function kindsOf(slots: Technique['inputs']): string {
-	return [...new Set(slots.map((slot) => KINDS[slot.type] ?? slot.type))].join(' + ') || 'nothing';
-}
-
-/**
- * n8n 2.x lists only the names of list results (not their descriptions), so the cost that
- * decides a choice, and what a run gives, go into the name too: "Product Shot ($0.12) →
- * image". The name is kept with the choice (its cached name), and the tool's automatic
- * description reads the cost and the outputs from it.
- */
-const withCostAndOutputs = (name: string, cost: number, gives: string) =>
-	`${name} ($${cost.toFixed(2)}) → ${gives}`;
 
 /**
  * What helps choose a technique in the picker: its cost per run, what it takes and what it
@@ -56,7 +35,7 @@ export async function searchTechniques(
 	});
 	return {
 		results: response.body.techniques.map((technique) => ({
-			name: withCostAndOutputs(technique.name, technique.run_cost, kindsOf(technique.outputs)),
+			name: techniqueName(technique),
 			value: technique.technique_id,
 			url: `https://app.flora.ai/techniques/${technique.technique_id}`,
 			description: techniqueSummary(technique),
@@ -117,7 +96,7 @@ export async function searchModels(
 		matchesWords(filter, model.model_id, model.name, model.provider),
 	);
 	return pageOf(models, paginationToken, (model) => ({
-		name: `${model.name} (${model.beta ? 'beta, ' : ''}${model.estimated_credits} credits)`,
+		name: modelName(model),
 		value: model.model_id,
 		description: `${model.provider} · about ${model.estimated_credits} credits and ${model.estimated_seconds} s a run${
 			model.capabilities.length ? ` · ${model.capabilities.join(', ')}` : ''
@@ -136,11 +115,7 @@ export async function searchActions(
 		matchesWords(filter, action.action_id, action.name, action.description),
 	);
 	return pageOf(actions, paginationToken, (action) => ({
-		name: withCostAndOutputs(
-			action.name,
-			action.charged_cost,
-			[...new Set(action.outputs.map((port) => port.type))].join(' + ') || 'nothing',
-		),
+		name: actionName(action),
 		value: action.action_id,
 		description: `$${action.charged_cost.toFixed(2)} a run · ${action.inputs.map((port) => port.type).join(' + ') || 'nothing'} → ${action.outputs.map((port) => port.type).join(' + ') || 'nothing'} · ${action.description}`,
 	}));

@@ -1,6 +1,7 @@
 import type {
 	ILoadOptionsFunctions,
 	INodeParameterResourceLocator,
+	ResourceMapperField,
 	ResourceMapperFields,
 } from 'n8n-workflow';
 
@@ -11,7 +12,14 @@ import type { GenerationType, Slot } from '../../shared/flora/types';
 import { actionFields } from '../actions/action/actionFields';
 import { inputLabel, kindWord } from '../actions/fieldLabel';
 import { modelParamFields } from '../actions/generation/modelParams';
-import { fillsInputsWithModel, fromAiValue, inputArgument } from '../actions/toolInputs';
+import { actionName, modelName, techniqueName } from '../actions/listNames';
+import {
+	fillsInputsWithModel,
+	fromAiValue,
+	inputArgument,
+	isTool,
+	toolSummaryField,
+} from '../actions/toolInputs';
 
 /** The label of a slot: its name, what it takes and the aspect ratio or duration it asks for. */
 function slotLabel(slot: Slot): string {
@@ -58,19 +66,29 @@ export async function getTechniqueInputFields(
 	const client = await FloraClient.create(this);
 	const technique = await getTechnique(client, idOrSlug);
 	const fromModel = fillsInputsWithModel(this);
+	const fields: ResourceMapperField[] = technique.inputs.map((slot) => ({
+		id: slot.id,
+		displayName: slotLabel(slot),
+		required: slot.optional !== true,
+		defaultMatch: false,
+		canBeUsedToMatch: false,
+		display: true,
+		type: 'string',
+		...(fromModel ? { defaultValue: slotFromModel(slot) } : {}),
+	}));
 	return {
-		fields: technique.inputs.map((slot) => ({
-			id: slot.id,
-			displayName: slotLabel(slot),
-			required: slot.optional !== true,
-			defaultMatch: false,
-			canBeUsedToMatch: false,
-			display: true,
-			type: 'string',
-			...(fromModel ? { defaultValue: slotFromModel(slot) } : {}),
-		})),
+		fields: withToolSummary(this, fields, techniqueName(technique)),
 		emptyFieldsNotice: 'This technique takes no inputs',
 	};
+}
+
+/** In the tool, the fields carry what was picked, for the tool's description (see toolInputs.ts). */
+function withToolSummary(
+	context: ILoadOptionsFunctions,
+	fields: ResourceMapperField[],
+	summary: string,
+): ResourceMapperField[] {
+	return isTool(context) ? [...fields, toolSummaryField(summary)] : fields;
 }
 
 function locatorValue(context: ILoadOptionsFunctions, name: string): string {
@@ -99,7 +117,10 @@ export async function getModelParamFields(
 	);
 	if (!model)
 		return { fields: [], emptyFieldsNotice: `FLORA offers no ${type} model "${modelId}"` };
-	return { fields: modelParamFields(model), emptyFieldsNotice: 'This model takes no parameters' };
+	return {
+		fields: withToolSummary(this, modelParamFields(model), modelName(model)),
+		emptyFieldsNotice: 'This model takes no parameters',
+	};
 }
 
 /** One field per input of the chosen action, then one per parameter. */
@@ -109,8 +130,13 @@ export async function getActionInputFields(
 	const actionId = locatorValue(this, 'action');
 	if (actionId === '') return { fields: [], emptyFieldsNotice: 'Choose an action first' };
 	const client = await FloraClient.create(this);
+	const action = await getAction(client, actionId);
 	return {
-		fields: actionFields(await getAction(client, actionId), fillsInputsWithModel(this)),
+		fields: withToolSummary(
+			this,
+			actionFields(action, fillsInputsWithModel(this)),
+			actionName(action),
+		),
 		emptyFieldsNotice: 'This action takes no inputs',
 	};
 }

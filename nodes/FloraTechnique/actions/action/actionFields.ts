@@ -11,7 +11,7 @@ import type { Action, ActionParam, ActionPort } from '../../../shared/flora/type
 import { binaryPropertyOf } from '../../uploads';
 import { inputLabel } from '../fieldLabel';
 import { inputValues, readInputParameter } from '../technique/runInputs';
-import { fromAiValue, inputArgument } from '../toolInputs';
+import { TOOL_SUMMARY_ID, fromAiValue, inputArgument } from '../toolInputs';
 
 const INPUT = 'input:';
 const PARAM = 'param:';
@@ -103,6 +103,7 @@ export function readActionValues(context: IExecuteFunctions, itemIndex: number):
 	const removed = new Set(
 		(mapping?.schema ?? []).filter((field) => field.removed).map((field) => field.id),
 	);
+	removed.add(TOOL_SUMMARY_ID);
 	const values: IDataObject = {};
 	for (const [id, value] of Object.entries(mapping?.value ?? {})) {
 		if (!removed.has(id) && value !== undefined && value !== null && value !== '') {

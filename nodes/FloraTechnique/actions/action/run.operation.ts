@@ -95,9 +95,13 @@ export const description = updateDisplayOptions(
  * n8n's expression engine: see toolDescription.ts.
  */
 export function describeToolRun(parameters: IDataObject, helpers: DescribeHelpers): string {
-	const listed = helpers.listName(parameters.action);
-	let text = helpers.runsSentence('action', parameters.action, helpers.listName) + ' ';
-	const mapped = helpers.mapperArguments(parameters.actionFields, helpers.argumentOf);
+	const listed = helpers.summaryOf(parameters.actionFields, helpers.summaryId);
+	let text = helpers.runsSentence('action', parameters.action, listed) + ' ';
+	const mapped = helpers.mapperArguments(
+		parameters.actionFields,
+		helpers.argumentOf,
+		helpers.summaryId,
+	);
 	text += helpers.argumentsSentence(mapped.given, mapped.fixed) + ' ';
 	if (listed && listed.gives) text += 'Outputs: ' + listed.gives + '. ';
 	return text + helpers.waitsAndAnswers(parameters, 'action_id');

@@ -125,9 +125,8 @@ export const description = updateDisplayOptions(
  */
 export function describeToolGenerate(parameters: IDataObject, helpers: DescribeHelpers): string {
 	const type = String(parameters.generationType || 'image');
-	const locator = (parameters.model || {}) as IDataObject;
-	const id = String(locator.value || '');
-	const listed = helpers.listName(locator);
+	const id = String(parameters.model || '');
+	const listed = helpers.summaryOf(parameters.modelParams, helpers.summaryId);
 	const made =
 		({ image: 'an image', video: 'a video', audio: 'audio', text: 'text' } as IDataObject)[type] ||
 		type;
@@ -138,15 +137,17 @@ export function describeToolGenerate(parameters: IDataObject, helpers: DescribeH
 	const credits = listed ? /([0-9.]+) credits/.exec(listed.cost) : null;
 	if (credits) text += ', about ' + credits[1] + ' credits a run';
 	text += '. ';
-	const given: string[] = [];
-	const fixed: string[] = [];
-	const prompt = helpers.argumentOf(parameters.prompt, 'Prompt: text, required');
-	if (prompt) given.push(prompt);
-	else fixed.push('Prompt');
-	const mapped = helpers.mapperArguments(parameters.modelParams, helpers.argumentOf);
-	given.push(...mapped.given);
-	fixed.push(...mapped.fixed);
-	text += helpers.argumentsSentence(given, fixed) + ' Output: ' + type + '. ';
+	// The prompt is the model's argument or the workflow's: its own parameter schema says which.
+	const mapped = helpers.mapperArguments(
+		parameters.modelParams,
+		helpers.argumentOf,
+		helpers.summaryId,
+	);
+	text += 'Takes a prompt. ';
+	if (mapped.given.length > 0 || mapped.fixed.length > 0) {
+		text += helpers.argumentsSentence(mapped.given, mapped.fixed) + ' ';
+	}
+	text += 'Output: ' + type + '. ';
 	return text + helpers.waitsAndAnswers(parameters, 'model_id');
 }
 

@@ -11,6 +11,7 @@ import type { Model, ModelParam } from '../../../shared/flora/types';
 import { binaryPropertyOf } from '../../uploads';
 import { fieldLabel } from '../fieldLabel';
 import { inputText, readInputParameter } from '../technique/runInputs';
+import { TOOL_SUMMARY_ID } from '../toolInputs';
 
 const FIELD_TYPES: Record<ModelParam['type'], FieldType> = {
 	string: 'string',
@@ -239,6 +240,7 @@ export function readModelParamValues(context: IExecuteFunctions, itemIndex: numb
 	const removed = new Set(
 		(mapping?.schema ?? []).filter((field) => field.removed).map((field) => field.id),
 	);
+	removed.add(TOOL_SUMMARY_ID);
 	for (const [name, value] of Object.entries(mapping?.value ?? {})) {
 		if (!removed.has(name)) values[name] = value as IDataObject[string];
 	}

@@ -179,14 +179,13 @@ export const description = updateDisplayOptions(
  * in n8n's expression engine: see toolDescription.ts.
  */
 export function describeToolRun(parameters: IDataObject, helpers: DescribeHelpers): string {
-	const listed = helpers.listName(parameters.technique);
-	let text = helpers.runsSentence('technique', parameters.technique, helpers.listName) + ' ';
+	const listed = helpers.summaryOf(parameters.inputFields, helpers.summaryId);
+	let text = helpers.runsSentence('technique', parameters.technique, listed) + ' ';
 	const given: string[] = [];
 	const fixed: string[] = [];
 	if (parameters.inputsSource === 'json') {
-		const argument = helpers.argumentOf(parameters.inputsJson, 'the inputs as JSON');
-		if (argument) given.push(argument);
-		else fixed.push('the inputs as JSON');
+		// n8n would evaluate the JSON's expression here, before the model gave anything.
+		text += 'Takes its inputs as a JSON array of {"id", "type", "value"}. ';
 	} else if (parameters.inputsSource === 'manual') {
 		const list = ((parameters.inputs || {}) as IDataObject).input;
 		for (const input of (Array.isArray(list) ? list : []) as IDataObject[]) {
@@ -195,11 +194,15 @@ export function describeToolRun(parameters: IDataObject, helpers: DescribeHelper
 			else fixed.push(String(input.id));
 		}
 	} else {
-		const mapped = helpers.mapperArguments(parameters.inputFields, helpers.argumentOf);
+		const mapped = helpers.mapperArguments(
+			parameters.inputFields,
+			helpers.argumentOf,
+			helpers.summaryId,
+		);
 		given.push(...mapped.given);
 		fixed.push(...mapped.fixed);
 	}
-	text += helpers.argumentsSentence(given, fixed) + ' ';
+	if (parameters.inputsSource !== 'json') text += helpers.argumentsSentence(given, fixed) + ' ';
 	if (listed && listed.gives) text += 'Outputs: ' + listed.gives + '. ';
 	return text + helpers.waitsAndAnswers(parameters, 'technique_id');
 }

@@ -5,6 +5,7 @@ import { asNodeError } from '../../../shared/flora/errors';
 import type { RunInputType } from '../../../shared/flora/types';
 import { RUN_INPUT_TYPES } from '../../../shared/flora/types';
 import { binaryPropertyOf, checkBinaryInput } from '../../uploads';
+import { TOOL_SUMMARY_ID } from '../toolInputs';
 
 /** Deeper values are refused: FLORA takes text and URLs, and n8n itself overflows its stack. */
 export const MAX_VALUE_DEPTH = 32;
@@ -274,7 +275,7 @@ function readSchemaInputs(context: IExecuteFunctions, itemIndex: number): DraftI
 	const schema = mapping.schema ?? [];
 	const inputs: DraftInput[] = [];
 	for (const field of schema) {
-		if (field.removed) continue;
+		if (field.removed || field.id === TOOL_SUMMARY_ID) continue;
 		const raw = values[field.id];
 		const label = fieldLabel(field.displayName, field.id);
 		const value =
