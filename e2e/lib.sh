@@ -179,6 +179,8 @@ start_simulator() {
 # MODEL_BASE_URL (http://127.0.0.1:<port>/v1, what the OpenAI credential's Base URL is).
 start_model_server() {
 	local logfile="$1"
+	# The file exists before the first look at it (the server's own redirect may come later).
+	: >"$logfile"
 	(exec setsid node "$E2E_DIR/model-server.mjs" --port 0) >"$logfile" 2>&1 &
 	MODEL_PID=$!
 	local i
