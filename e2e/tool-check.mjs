@@ -68,14 +68,39 @@ async function postJson(url, body) {
 	return { status: res.status, text, json };
 }
 
-/** The parameter schema a tool list gives the FLORA tool: the prompt, a string, required. */
+/** n8n's version, from the install the check runs against. */
+const N8N_VERSION = JSON.parse(readFileSync(path.join(args['n8n-dir'], 'package.json'), 'utf8')).version;
+
+/**
+ * What the model reads of the FLORA tool. n8n 2.30 and later evaluate the node's automatic
+ * description (the technique picked from the list, with its cost and outputs, the argument,
+ * the wait and the answer); n8n 1.x gives the model n8n's own ("Run a technique in FLORA").
+ */
+const DESCRIPTION_PARTS = N8N_VERSION.startsWith('1.')
+	? ['Run a technique in FLORA']
+	: [
+			'Runs the FLORA technique "Every Output Type" (tech_every_output) at $0.50 a run.',
+			'Arguments: prompt (What FLORA should make).',
+			'Outputs: image + video + audio + text + document.',
+			'Waits until the run ends (up to 120 s), then answers {"run_id", "status", "charged_cost", "technique_id", "outputs": [{"name", "type", "url"}]}',
+		];
+
+/** The FLORA tool as a tool list gives it: its description, and the prompt, a described string, required. */
 function checkToolSchema(listed, tool, schema) {
 	check(Boolean(listed), `the FLORA tool ${tool} is listed (${listed ? 'yes' : 'no'})`);
 	check(
 		schema?.type === 'object' && schema.properties?.prompt?.type === 'string' && (schema.required ?? []).includes('prompt'),
 		`${tool}'s parameter schema asks for the prompt, a string, required (${JSON.stringify(schema?.properties ?? null)})`,
 	);
-	info(`${tool}'s description: ${JSON.stringify(listed?.description ?? listed?.function?.description ?? null)}`);
+	check(
+		schema?.properties?.prompt?.description === 'What FLORA should make',
+		`${tool}'s prompt argument carries its description (${JSON.stringify(schema?.properties?.prompt?.description ?? null)})`,
+	);
+	const description = String(listed?.description ?? listed?.function?.description ?? '');
+	check(
+		DESCRIPTION_PARTS.every((part) => description.includes(part)),
+		`n8n ${N8N_VERSION} gives the model ${tool}'s description: ${JSON.stringify(description)}`,
+	);
 }
 
 /** Asks the AI Agent: the model calls `tool` once per prompt, in one message. Answers the tool results as the agent's answer quotes them. */
