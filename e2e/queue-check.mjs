@@ -26,10 +26,19 @@
 //                      and the resumed execution is finished by a worker with the run's outputs.
 //   webhook-wait-killed  the same, with the worker that started the execution killed (SIGKILL)
 //                      while it waited: the other worker finishes it.
+//   polling-killed     technique-run (polling) behind a production Webhook, the worker polling
+//                      its run killed (SIGKILL) while the run goes on: the worker's log named the
+//                      run, the execution and how to collect it; n8n 2.x marks the execution
+//                      "error" with its own stall error and no node data, and nobody runs it
+//                      again (n8n 1.x, opt-in: another worker runs it again and the node fails
+//                      saying an earlier attempt started the run); FLORA ran one run, which
+//                      completed; n8n's Retry of the execution starts no other run.
+// A case that killed a worker asks queue-mode.sh for a new one when cases follow.
 //
 // Usage: node e2e/queue-check.mjs --main-url URL --hook-url URL --public-url URL --sim-url URL --email E
 //   --password P --n8n-dir DIR --index TSV --work DIR --files DIR --workers worker1=PID,worker2=PID
-//   --trigger-path PATH [--cases all|"a b"] [--wait-run-seconds N] [--time-scale N]
+//   --trigger-path PATH --n8n-version V [--cases all|"a b"] [--wait-run-seconds N]
+//   [--poll-run-seconds N] [--time-scale N]
 // Prints "ok"/"FAIL" lines per case; the last line is "e2e queue: N passed, M failed".
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -464,7 +473,9 @@ async function webhookWait(kill) {
 		`one worker started it and let it wait (${describeWorkers(first)})`,
 	);
 	let state = await simState();
-	const run = state.runs.find((r) => /\/webhook-waiting\/(\d+)\?/.exec(r.callbackUrl ?? '')?.[1] === String(id));
+	const run = state.runs.find(
+		(r) => /\/webhook-waiting\/(\d+)\?/.exec(r.callbackUrl ?? '')?.[1] === String(id),
+	);
 	check(
 		!!run && run.callbackUrl.startsWith(`${publicUrl}/webhook-waiting/${id}?`),
 		`the run's callback_url is the webhook process's resume URL, not localhost (${run?.callbackUrl ?? 'no run'})`,
@@ -476,20 +487,8 @@ async function webhookWait(kill) {
 	);
 	if (kill) {
 		const victim = starter[0];
-		try {
-			process.kill(-workers[victim], 'SIGKILL');
-		} catch (e) {
-			info(`kill: ${e.message}`);
-		}
-		await sleep(500);
-		let alive = true;
-		try {
-			process.kill(workers[victim], 0);
-		} catch {
-			alive = false;
-		}
 		check(
-			!alive,
+			await killWorker(victim),
 			`${victim} (pid ${workers[victim]}), which started the execution, was killed while it waited`,
 		);
 		delete workers[victim];
@@ -548,6 +547,178 @@ async function webhookWait(kill) {
 		reads.length === 0,
 		`nothing polled the run while the execution waited (${reads.length} read(s) before the callback)`,
 	);
+	if (kill) await replaceWorkerForNextCases('webhook-wait-killed', starter[0]);
+}
+
+/**
+ * Asks queue-mode.sh for a new worker in place of a killed one (as an orchestrator replaces a
+ * lost worker), when cases follow: they have two workers again.
+ */
+async function replaceWorkerForNextCases(caseName, killed) {
+	if (wanted.indexOf(caseName) === wanted.length - 1) return;
+	const name = `${killed}-new`;
+	writeFileSync(path.join(work, `start-worker.${name}`), '');
+	const pidFile = path.join(work, `${name}.pid`);
+	const pid = await until(
+		`${name} to start`,
+		async () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined),
+		{ timeoutMs: 180000, everyMs: 500 },
+	);
+	workers[name] = pid;
+	info(`${name} (pid ${pid}) started in place of ${killed}`);
+}
+
+/** Kills a worker's process group with SIGKILL; answers whether it is gone. */
+async function killWorker(name) {
+	try {
+		process.kill(-workers[name], 'SIGKILL');
+	} catch (e) {
+		info(`kill: ${e.message}`);
+	}
+	await sleep(500);
+	try {
+		process.kill(workers[name], 0);
+		return false;
+	} catch {
+		return true;
+	}
+}
+
+const POLLING_MARK = '(polling-killed)';
+const isPollingKilledRun = (r) => r.inputs?.some((i) => String(i.value).includes(POLLING_MARK));
+const pollingKilledCreates = (state) =>
+	state.requests.filter(
+		(r) =>
+			r.method === 'POST' &&
+			/\/techniques\/[^/]+\/runs$/.test(r.path) &&
+			JSON.stringify(r.body ?? '').includes(POLLING_MARK),
+	);
+const EARLIER_ATTEMPT =
+	"An earlier attempt of this execution already started this item's run in FLORA";
+
+/** The editor's Retry (with the original workflow) of an execution; answers what n8n said. */
+async function retryExecution(id) {
+	const res = await fetch(`${main}/rest/executions/${id}/retry`, {
+		method: 'POST',
+		headers: { cookie, 'content-type': 'application/json', accept: 'application/json' },
+		body: JSON.stringify({ loadWorkflow: false }),
+	});
+	const text = await res.text();
+	let body;
+	try {
+		body = JSON.parse(text).data;
+	} catch {
+		body = undefined;
+	}
+	return body?.id
+		? `${res.status}: execution ${body.id} (retry of ${body.retryOf}) "${body.status}"`
+		: `${res.status} ${text.slice(0, 200)}`;
+}
+
+async function pollingKilled() {
+	const v1 = String(args['n8n-version']).startsWith('1.');
+	const wf = workflowIds['queue-polling-killed'];
+	const earlier = new Set((await simState()).runs.filter(isPollingKilledRun).map((r) => r.run_id));
+	const createsBefore = pollingKilledCreates(await simState()).length;
+	const id = await startByWebhook(wf, 'flora-e2e-queue-polling-killed');
+	const run = await until(
+		'the execution to start its FLORA run',
+		async () =>
+			(await simState()).runs.find((r) => isPollingKilledRun(r) && !earlier.has(r.run_id)),
+		{ timeoutMs: 60000 },
+	);
+	const started = workersOf(id);
+	const victim = Object.keys(started)[0];
+	check(
+		Object.keys(started).length === 1 && started[victim].started === 1,
+		`one worker runs execution ${id} and polls FLORA run ${run.run_id} (${describeWorkers(started)})`,
+	);
+	if (!victim) return;
+	const logLine = await until(
+		`${victim}'s log to name the run`,
+		async () =>
+			workerLog(victim)
+				.split('\n')
+				.find((l) => l.includes(`FLORA run ${run.run_id} started`)),
+		{ timeoutMs: 10000 },
+	).catch(() => '');
+	check(
+		logLine.includes(`execution ${id})`) &&
+			logLine.includes(
+				`collect it with Run → Wait (Technique: tech_every_output, Run ID: ${run.run_id})`,
+			),
+		`${victim}'s log names the run, the execution and how to collect it: ${logLine.trim() || 'no line'}`,
+	);
+	const killedAt = Date.now();
+	const statusAtKill = (await simState()).runs.find((r) => r.run_id === run.run_id)?.status;
+	check(
+		(await killWorker(victim)) && !['completed', 'failed'].includes(statusAtKill),
+		`${victim} (pid ${workers[victim]}) was killed while it polled, the run still going (${statusAtKill})`,
+	);
+	const other = Object.keys(workers).find((name) => name !== victim);
+	delete workers[victim];
+	const { final } = await watchUntilEnd(wf, id, 240000);
+	const after = Math.round((Date.now() - killedAt) / 1000);
+	const exec = await execution(id);
+	const { error, runData = {} } = exec.data?.resultData ?? {};
+	const ranAgain = workersOf(id);
+	if (!v1) {
+		// n8n 2.x makes Bull give a stalled job up (maxStalledCount 0): nobody runs it again.
+		check(
+			final.status === 'error' &&
+				/failed to be processed too many times and will no longer retry/.test(error?.message ?? ''),
+			`n8n marked execution ${id} "${final.status}" ${after}s after the kill, with its own stall error: ${JSON.stringify(error?.message)}`,
+		);
+		check(
+			Object.keys(runData).length === 0,
+			`n8n kept no node data of the execution, nothing that names the run (nodes with data: ${JSON.stringify(Object.keys(runData))})`,
+		);
+		check(
+			!ranAgain[other],
+			`${other} did not run the execution again (its log shows no start of it)`,
+		);
+	} else {
+		// n8n 1.x lets Bull run a stalled job once more (QUEUE_WORKER_MAX_STALLED_COUNT, default 1).
+		check(
+			ranAgain[other]?.started === 1,
+			`n8n ran execution ${id} again on ${other} (${describeWorkers(ranAgain)}), ${after}s after the kill`,
+		);
+		const nodeError = runData[FLORA]?.at(-1)?.error;
+		check(
+			final.status === 'error' && nodeError?.message === EARLIER_ATTEMPT,
+			`the execution ended "${final.status}" with the node's error: ${JSON.stringify(nodeError?.message ?? error?.message)}`,
+		);
+		check(
+			/Run → Get Many \(Technique: tech_every_output\)/.test(nodeError?.description ?? '') &&
+				(nodeError?.description ?? '').includes(`execution ${id})`),
+			`the error says how to find the run and collect it: ${JSON.stringify(nodeError?.description)}`,
+		);
+	}
+	const ended = await until(
+		`FLORA run ${run.run_id} to end`,
+		async () => {
+			const r = (await simState()).runs.find((x) => x.run_id === run.run_id);
+			return ['completed', 'failed'].includes(r?.status) ? r : undefined;
+		},
+		{ timeoutMs: (Number(args['poll-run-seconds']) / timeScale + 60) * 1000 },
+	);
+	const retried = await retryExecution(id);
+	info(`retrying execution ${id} (POST /rest/executions/${id}/retry) answered ${retried}`);
+	await sleep(5000);
+	const state = await simState();
+	const runs = state.runs.filter((r) => isPollingKilledRun(r) && !earlier.has(r.run_id));
+	const creates = pollingKilledCreates(state).slice(createsBefore);
+	const described = creates.map((r) => `${r.status} ${r.headers['idempotency-key']}`).join(', ');
+	check(
+		runs.length === 1 && ended.status === 'completed',
+		`FLORA ran one run for the item, ${run.run_id}, and it completed, charged ${ended.chargedCost} (${runs.map((r) => `${r.run_id} ${r.status}`).join(', ')})`,
+	);
+	check(
+		creates.filter((r) => r.status < 300).length === 1 &&
+			new Set(creates.map((r) => r.headers['idempotency-key'])).size === 1,
+		`every start of the item's run, the retry's included, had one key and FLORA accepted one (${described})`,
+	);
+	await replaceWorkerForNextCases('polling-killed', victim);
 }
 
 const CASES = {
@@ -558,6 +729,7 @@ const CASES = {
 	parallel,
 	'webhook-wait': () => webhookWait(false),
 	'webhook-wait-killed': () => webhookWait(true),
+	'polling-killed': pollingKilled,
 };
 const wanted =
 	!args.cases || args.cases === 'all'

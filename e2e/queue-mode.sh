@@ -8,7 +8,12 @@
 #
 #   bash e2e/queue-mode.sh                  (run.sh calls it after the other cases)
 #   FLORA_E2E_QUEUE_VERSION=2.41.1          the n8n version (default: lib.sh's N8N_V2)
+#   FLORA_E2E_QUEUE_V1=1                    allow a 1.x version (not in CI; only polling-killed
+#                                           was run with it, to see n8n 1.x run a stalled
+#                                           execution again)
 #   FLORA_E2E_QUEUE_CASES="batch trigger"   only these cases (default: all, in queue-check.mjs order)
+#   FLORA_E2E_QUEUE_WAIT_RUN_SECONDS, FLORA_E2E_QUEUE_POLL_RUN_SECONDS   simulated length of the
+#                                           webhook-wait and polling-killed runs (200, 400)
 #   FLORA_E2E_BUILD, FLORA_E2E_KEEP, FLORA_E2E_TIME_SCALE, FLORA_E2E_CACHE   as for run.sh
 #   FLORA_E2E_REDIS_SERVER, FLORA_E2E_PG_BIN   redis-server, and the folder of initdb/pg_ctl
 #   FLORA_E2E_QUEUE_BREAK=...               break the installation on purpose, to see the cases
@@ -27,7 +32,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 VERSION="${FLORA_E2E_QUEUE_VERSION:-$N8N_V2}"
-[[ "$VERSION" == 1.* ]] && die "queue-mode.sh runs n8n 2.x (got $VERSION)"
+[[ "$VERSION" == 1.* && "${FLORA_E2E_QUEUE_V1:-0}" != 1 ]] && die "queue-mode.sh runs n8n 2.x (got $VERSION)"
 START=$(date +%s)
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/flora-e2e-queue.XXXXXX")"
 chmod 755 "$WORK" # PostgreSQL runs as the postgres user when we are root: it must reach its folder
@@ -127,6 +132,10 @@ queue_env() {
 	# http://localhost:5678/…, which the node refuses before starting any run).
 	export WEBHOOK_URL="$N8N_PUBLIC_URL"
 	export N8N_GRACEFUL_SHUTDOWN_TIMEOUT=5
+	# Bull's stall detection, quicker than n8n's defaults (lock 60 s renewed every 10 s, checked
+	# every 30 s), so that the polling-killed case sees a killed worker's job given up in
+	# about 20 s instead of up to 2 min; main then rechecks the execution for 30 s (fixed).
+	export QUEUE_WORKER_LOCK_DURATION=10000 QUEUE_WORKER_LOCK_RENEW_TIME=2500 QUEUE_WORKER_STALLED_INTERVAL=5000
 	unset DB_SQLITE_POOL_SIZE
 }
 
@@ -178,8 +187,11 @@ make_webhook_twin "$REPO_ROOT/examples/scheduled-batch.json" "$X/queue-binary.js
 make_webhook_twin "$REPO_ROOT/examples/scheduled-batch.json" "$X/queue-batch.json" flora-e2e-queue-batch >/dev/null
 make_webhook_twin "$REPO_ROOT/examples/long-video-webhook.json" "$X/queue-webhook-wait.json" flora-e2e-queue-webhook-wait >/dev/null
 make_webhook_twin "$REPO_ROOT/examples/technique-run.json" "$X/queue-parallel.json" flora-e2e-queue-parallel >/dev/null
+make_webhook_twin "$REPO_ROOT/examples/technique-run.json" "$X/queue-polling-killed.json" flora-e2e-queue-polling-killed >/dev/null
 QUEUE_WAIT_RUN_SECONDS="${FLORA_E2E_QUEUE_WAIT_RUN_SECONDS:-200}"
-node "$E2E_DIR/queue-workflows.mjs" "$X" "$QUEUE_WAIT_RUN_SECONDS"
+# The polling-killed case's run (simulated seconds): it must outlast n8n's stall detection.
+QUEUE_POLL_RUN_SECONDS="${FLORA_E2E_QUEUE_POLL_RUN_SECONDS:-400}"
+node "$E2E_DIR/queue-workflows.mjs" "$X" "$QUEUE_WAIT_RUN_SECONDS" "$QUEUE_POLL_RUN_SECONDS"
 if breaks batch-concurrency; then
 	node -e 'const fs=require("fs"),f=process.argv[1],w=JSON.parse(fs.readFileSync(f));w.nodes.find((n)=>n.type==="n8n-nodes-flora.floraTechnique").parameters.options.concurrency=10;fs.writeFileSync(f,JSON.stringify(w))' "$X/queue-batch.json"
 fi
@@ -191,7 +203,7 @@ for name in main worker1 worker2 webhook; do install_package_into "$WORK/package
 	queue_env "$VERSION" "$WORK/main"
 	FLORA_E2E_OWN_WORKFLOWS=0 setup_instance "$VERSION" "$WORK/main" "$WORK/package"
 	queue_env "$VERSION" "$WORK/main"
-	for wf in queue-technique-run queue-binary queue-batch queue-webhook-wait queue-parallel trigger-pattern; do
+	for wf in queue-technique-run queue-binary queue-batch queue-webhook-wait queue-parallel queue-polling-killed trigger-pattern; do
 		id="$(awk -F'\t' -v c="$wf" '$1 == c { print $2 }' "$WORK/main/workflows/index.tsv")"
 		[[ -n "$id" ]] || die "workflow $wf was not imported"
 		activate_workflow "$VERSION" "$id"
@@ -217,9 +229,23 @@ SIM_API_KEY="$SIM_API_KEY" SIM_WEBHOOK_SECRET="$SIM_WEBHOOK_SECRET" node "$E2E_D
 	--email "$OWNER_EMAIL" --password "$OWNER_PASSWORD" --n8n-dir "$(n8n_dir "$VERSION")/node_modules/n8n" \
 	--index "$WORK/main/workflows/index.tsv" --work "$WORK" --files "$SHARED_FILES" --workers "${pids%,}" \
 	--trigger-path "$(webhook_id_of "$WORK/main/workflows/trigger-pattern.json" n8n-nodes-flora.floraTrigger)/flora" \
-	--cases "${FLORA_E2E_QUEUE_CASES:-all}" --wait-run-seconds "$QUEUE_WAIT_RUN_SECONDS" --time-scale "${FLORA_E2E_TIME_SCALE:-10}" &
-# In the background and waited for, so that a TERM reaches the cleanup at once.
+	--n8n-version "$VERSION" --cases "${FLORA_E2E_QUEUE_CASES:-all}" --wait-run-seconds "$QUEUE_WAIT_RUN_SECONDS" --poll-run-seconds "$QUEUE_POLL_RUN_SECONDS" --time-scale "${FLORA_E2E_TIME_SCALE:-10}" &
+# In the background and waited for, so that a TERM reaches the cleanup at once. Meanwhile a
+# case that killed a worker may ask for a new one, as an orchestrator replaces a lost worker:
+# it writes $WORK/start-worker.NAME and waits for $WORK/NAME.pid.
 PIDS[check]=$!
+while kill -0 "${PIDS[check]}" 2>/dev/null; do
+	for request in "$WORK"/start-worker.*; do
+		[[ -e "$request" ]] || continue
+		name="${request##*.}"
+		rm -f "$request"
+		install_package_into "$WORK/package" "$WORK/$name" >/dev/null
+		start_process "$name" "$WORK/$name" "$(free_port)" worker --concurrency=5
+		echo "${PIDS[$name]}" >"$WORK/$name.pid"
+		log "$name started (pid ${PIDS[$name]}), replacing a killed worker"
+	done
+	sleep 0.5
+done
 wait "${PIDS[check]}"
 rc=$?
 unset 'PIDS[check]'

@@ -9,10 +9,12 @@
 //   queue-webhook-wait.json   long-video-webhook (Wait By: Webhook), its run lasting
 //                             WAIT_RUN_SECONDS simulated seconds (time to kill a worker)
 //   queue-parallel.json       technique-run, its run lasting 50 simulated seconds, no download
+//   queue-polling-killed.json technique-run (polling), its run lasting POLL_RUN_SECONDS
+//                             simulated seconds (time to kill the worker polling it), no download
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-const [dir, waitRunSeconds] = process.argv.slice(2);
+const [dir, waitRunSeconds, pollRunSeconds] = process.argv.slice(2);
 const FLORA_TYPE = 'n8n-nodes-flora.floraTechnique';
 
 function edit(file, fn) {
@@ -61,4 +63,10 @@ edit('queue-parallel.json', (wf, flora) => {
 	flora.parameters.inputFields.value.prompt += ' #duration:50';
 	flora.parameters.options = { timeout: 300 };
 	wf.name = 'FLORA queue mode: executions in parallel';
+});
+
+edit('queue-polling-killed.json', (wf, flora) => {
+	flora.parameters.inputFields.value.prompt += ` (polling-killed) #duration:${pollRunSeconds}`;
+	flora.parameters.options = { timeout: 300 };
+	wf.name = 'FLORA queue mode: a worker killed while it polls';
 });

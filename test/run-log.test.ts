@@ -37,6 +37,13 @@ test('the log line carries the run, the item and the execution, and never the AP
 
 	const [run] = flora.sim.listRuns();
 	const line = logged.find((entry) => entry.line.includes(run.run_id))?.line ?? '';
+	// n8n prints only the message by default (no metadata): the text names the execution and
+	// how to collect the run, for when the process running the execution stops (queue mode).
+	expect(line).toMatch(
+		new RegExp(
+			`^FLORA run ${run.run_id} started \\(Technique: tech_every_output, item 0, execution \\d+\\)\\. If the execution stops before the run ends, collect it with Run → Wait \\(Technique: tech_every_output, Run ID: ${run.run_id}\\)\\.`,
+		),
+	);
 	expect(line).toContain(`"runId":"${run.run_id}"`);
 	expect(line).toContain('"itemIndex":0');
 	expect(line).toMatch(/"executionId":"\d+"/);

@@ -250,6 +250,11 @@ export interface RunOptions {
 	webhookWaitingBaseUrl?: string;
 	/** Runs without an execution ID, as n8n runs a tool for an MCP client ($execution.id is `__UNKNOWN__`). */
 	withoutExecutionId?: boolean;
+	/**
+	 * Runs as this execution again, from its start and with fresh node contexts, as n8n 1.x in
+	 * queue mode runs an execution again on another worker when the one running it stopped.
+	 */
+	executionId?: string;
 }
 
 export interface RunningWorkflow {
@@ -279,7 +284,7 @@ export function startWorkflow(
 	const outcome = deferred<WorkflowResult>();
 	let cancel: () => void = () => undefined;
 	let cancelRequested = false;
-	const currentExecutionId = String(++executionCounter);
+	const currentExecutionId = options.executionId ?? String(++executionCounter);
 	const started = (async () => {
 		const { nodeTypes } = await loadPackage();
 		const workflow = new Workflow({

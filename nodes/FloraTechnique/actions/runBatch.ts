@@ -134,6 +134,11 @@ async function runItems<P extends PreparedItem>(
 	}
 	const explained = async (item: P, error: unknown) =>
 		operation.explain ? await operation.explain(client, item, error) : error;
+	// A tool call's key is random: n8n cannot run the same call again the same way (runKey.ts).
+	const requestOf = (item: P, itemIndex: number, callbackUrl?: string): ItemRunRequest => ({
+		...operation.request(item, itemIndex, callbackUrl),
+		...(tool ? { randomKey: true } : {}),
+	});
 	const cannotWait = first?.wait && first.waitByWebhook ? whyWaitCannotHold(context) : undefined;
 	if (cannotWait) {
 		// Before any paid request: a run started to be waited for by webhook would be lost.
@@ -156,7 +161,7 @@ async function runItems<P extends PreparedItem>(
 				return await startItemRun(
 					context,
 					client,
-					operation.request(item, itemIndex, resumeUrl),
+					requestOf(item, itemIndex, resumeUrl),
 					operation.start(context, client, item, itemIndex, resumeUrl),
 				).catch(async (error: unknown) => {
 					throw await explained(item, error);
@@ -174,7 +179,7 @@ async function runItems<P extends PreparedItem>(
 			return await runItem(
 				context,
 				client,
-				operation.request(item, itemIndex),
+				requestOf(item, itemIndex),
 				item.options,
 				operation.start(context, client, item, itemIndex),
 			).catch(async (error: unknown) => {

@@ -1,7 +1,7 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { RUN_FAILURES, asNodeError } from '../flora/errors';
+import { RUN_FAILURES, asNodeError, floraErrorCode } from '../flora/errors';
 import type { Run } from '../flora/types';
 import type { RunKind } from './kind';
 import { collectOperation, listOperation } from './kind';
@@ -160,4 +160,30 @@ export function unconfirmedStartError(
 export function appendNoRunStarted(error: unknown) {
 	if (!(error instanceof NodeApiError || error instanceof NodeOperationError)) return;
 	error.description = `${error.description ?? ''}\nFLORA's run history shows that no run was started, so running again is safe.`;
+}
+
+/**
+ * FLORA refused to start an item's run again with the key the node made for it (runKey.ts):
+ * the same execution ran the node on the same item before and started that run, as when n8n
+ * runs an execution again after the worker running it stopped. The run goes on; FLORA's
+ * answer does not say which it is, so the error says where to find it.
+ */
+export function earlierAttemptRunError(
+	node: INode,
+	cause: unknown,
+	create: LostCreate,
+	executionId: string | undefined,
+	itemIndex: number,
+): NodeOperationError {
+	const { label } = create.kind;
+	const error = new NodeOperationError(
+		node,
+		"An earlier attempt of this execution already started this item's run in FLORA",
+		{
+			itemIndex,
+			description: `FLORA refused to start the run again (${floraErrorCode(cause)?.code ?? 'idempotency key already used'}): the node makes the same idempotency key, ${create.idempotencyKey}, whenever this execution runs it on this item with this request, and an earlier attempt used it within the last two hours. n8n ran the node again in the same execution, as it does when the worker running an execution stops (queue mode). That run goes on in FLORA and is charged if it completes; FLORA's answer does not say which run it is. Do not run the workflow again. Find it with ${listOperation(create.kind)} (${label}): a run created after execution ${executionId ?? ''} started; n8n's log names it ("FLORA run <run ID> started (…, execution ${executionId ?? ''})"). Then collect it with ${collectOperation(create.kind)}.`,
+		},
+	);
+	error.context.idempotencyKey = create.idempotencyKey;
+	return error;
 }

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError, randomString } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { FloraClient } from '../flora/client';
-import { asNodeError } from '../flora/errors';
+import { asNodeError, floraErrorCode } from '../flora/errors';
 import type { Run } from '../flora/types';
-import { afterRunStarted } from './errors';
+import { afterRunStarted, collectWith, earlierAttemptRunError } from './errors';
 import { finishRun } from './finish';
 import type { RunKind } from './kind';
 import { collectOperation, listOperation } from './kind';
@@ -14,6 +14,7 @@ import { fingerprintOf, itemRuns } from './memory';
 import type { FinishOptions } from './options';
 import { pendingRunItem } from './outputs';
 import { readRun } from './poll';
+import { itemRunKey, runIndexOf } from './runKey';
 import type { RunCreate } from './start';
 import { startRun } from './start';
 import { readRunEvents } from './stream';
@@ -30,6 +31,8 @@ export interface ItemRunRequest {
 	request: unknown;
 	/** The user's idempotency key; the node makes one per item when there is none. */
 	idempotencyKey?: string;
+	/** The key the node makes is random (a tool call: see runKey.ts). */
+	randomKey?: boolean;
 	timeoutMs: number;
 	/** Whether the caller waits for the run to end (a stream is then followed to its end). */
 	wait: boolean;
@@ -60,7 +63,11 @@ export async function startItemRun(
 	const ledger = RunLedger.of(client);
 	const memory = itemRuns(context);
 	const fingerprint = fingerprintOf(item.request);
-	let remembered = memory[itemIndex]?.fingerprint === fingerprint ? memory[itemIndex] : undefined;
+	const runIndex = runIndexOf(context, itemIndex);
+	const earlier = memory[itemIndex];
+	let remembered =
+		earlier?.fingerprint === fingerprint && earlier.runIndex === runIndex ? earlier : undefined;
+	let failedRunId: string | undefined;
 	if (remembered?.runId && remembered.kind) {
 		const { runId, kind } = remembered;
 		ledger.claim(runId);
@@ -71,12 +78,17 @@ export async function startItemRun(
 		);
 		if (run.status !== 'failed') return { kind, run, startedAt, timedOut: false };
 		remembered = undefined;
+		failedRunId = runId;
 	}
 
 	const idempotencyKey =
 		remembered?.idempotencyKey ??
 		item.idempotencyKey ??
-		`n8n-${context.getExecutionId() ?? 'manual'}-${itemIndex}-${randomString(16)}`;
+		itemRunKey(context, itemIndex, fingerprint, {
+			runIndex,
+			after: failedRunId,
+			random: item.randomKey,
+		});
 	const { kind, create } = await prepare(idempotencyKey);
 	const record: ItemCreate = {
 		itemIndex,
@@ -84,11 +96,19 @@ export async function startItemRun(
 		idempotencyKey,
 		windows: remembered?.windows ?? [],
 	};
-	memory[itemIndex] = { fingerprint, idempotencyKey, windows: record.windows };
+	memory[itemIndex] = { fingerprint, runIndex, idempotencyKey, windows: record.windows };
 	let run: Run | undefined;
 	let timedOut = false;
 	for (let attempt = 0; run === undefined; attempt++) {
-		const started = await startRun(client, create, record, { itemIndex, deadline });
+		const started = await startRun(client, create, record, { itemIndex, deadline }).catch(
+			(error: unknown) => {
+				throw item.idempotencyKey === undefined &&
+					record.windows.length === 0 &&
+					keyAlreadyUsed(error)
+					? earlierAttemptRunError(client.node, error, record, context.getExecutionId(), itemIndex)
+					: error;
+			},
+		);
 		if (started.kind === 'run') {
 			run = started.run;
 			break;
@@ -110,13 +130,20 @@ export async function startItemRun(
 		}
 	}
 	memory[itemIndex] = { ...memory[itemIndex], runId: run.run_id, kind };
-	// n8n shows nothing while a node runs: the execution log names the run as soon as it started.
-	context.logger.info(`FLORA run ${run.run_id} started (${kind.label}, item ${itemIndex})`, {
-		runId: run.run_id,
-		itemIndex,
-		executionId: context.getExecutionId(),
-	});
+	// n8n shows nothing while a node runs, and keeps nothing of it when the process running it
+	// stops: the log names the run, the item and the execution as soon as the run started.
+	const executionId = context.getExecutionId();
+	context.logger.info(
+		`FLORA run ${run.run_id} started (${kind.label}, item ${itemIndex}, execution ${executionId ?? 'without ID'}). If the execution stops before the run ends, collect it with ${collectWith(run.run_id, kind)}.`,
+		{ runId: run.run_id, itemIndex, executionId },
+	);
 	return { kind, run, startedAt, timedOut };
+}
+
+/** FLORA refused a create because its idempotency key was used before (within two hours). */
+function keyAlreadyUsed(error: unknown): boolean {
+	const code = floraErrorCode(error)?.code;
+	return code === 'idempotency_duplicate' || code === 'idempotency_conflict';
 }
 
 /**
