@@ -44,7 +44,7 @@ describe('Action → Run, errors from FLORA', () => {
 		expect(started()).toBe(0);
 	});
 
-	test('a 422 from FLORA on the create shows its message and fields, and is not retried', async () => {
+	test('a 422 from FLORA on the create with the user’s own key shows its message and fields, and is not retried', async () => {
 		flora.sim.injectFault({
 			route: ACTION_ROUTE,
 			kind: 'status',
@@ -52,7 +52,13 @@ describe('Action → Run, errors from FLORA', () => {
 			code: 'idempotency_conflict',
 			message: 'Idempotency key "k" was already used with a different request body.',
 		});
-		const parameters = await actionRun(flora.sim, 'resize-video', { 'input:video': CLIP });
+		// The node's own key is never used before by another request (test/execution-run-again.test.ts).
+		const parameters = await actionRun(
+			flora.sim,
+			'resize-video',
+			{ 'input:video': CLIP },
+			{ options: { idempotencyKey: 'k' } },
+		);
 		const result = await runFlora(flora.sim, parameters, V2);
 
 		expect(nodeError(result).message).toMatch(

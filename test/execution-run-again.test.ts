@@ -72,9 +72,13 @@ describe('n8n running the same execution again never buys an item’s run twice'
 		expect(creates()[1].status).toBe(409);
 		expect(again.status).toBe('error');
 		const error = again.nodes[FLORA_NODE].error!;
+		// FLORA's answer, said for this case: an API error with its status and request ID.
+		expect(error.name).toBe('NodeApiError');
+		expect((error as unknown as { httpCode: string }).httpCode).toBe('409');
 		expect(error.message).toBe(
 			"An earlier attempt of this execution already started this item's run in FLORA",
 		);
+		expect(error.description).toMatch(/Request ID: req_\S+/);
 		expect(error.description).toContain(keys[0] as string);
 		expect(error.description).toMatch(/goes on in FLORA and is charged if it completes/);
 		expect(error.description).toMatch(/Do not run the workflow again/);

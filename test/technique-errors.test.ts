@@ -129,7 +129,10 @@ describe('every FLORA error code becomes a NodeApiError a non-programmer can act
 				headers: retryable ? { 'retry-after-ms': '1' } : {},
 			});
 
-			const result = await runFlora(flora.sim, run());
+			// A key refused as used is the user's: the node's own is refused only when an earlier
+			// attempt of the execution used it (test/execution-run-again.test.ts).
+			const ownKey = code.startsWith('idempotency_') ? { options: { idempotencyKey: 'k-1' } } : {};
+			const result = await runFlora(flora.sim, run(ownKey));
 
 			expect(result.status).toBe('error');
 			const error = result.nodes[FLORA_NODE].error!;

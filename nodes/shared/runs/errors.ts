@@ -174,16 +174,16 @@ export function earlierAttemptRunError(
 	create: LostCreate,
 	executionId: string | undefined,
 	itemIndex: number,
-): NodeOperationError {
+): NodeApiError | NodeOperationError {
 	const { label } = create.kind;
-	const error = new NodeOperationError(
-		node,
-		"An earlier attempt of this execution already started this item's run in FLORA",
-		{
-			itemIndex,
-			description: `FLORA refused to start the run again (${floraErrorCode(cause)?.code ?? 'idempotency key already used'}): the node makes the same idempotency key, ${create.idempotencyKey}, whenever this execution runs it on this item with this request, and an earlier attempt used it within the last two hours. n8n ran the node again in the same execution, as it does when the worker running an execution stops (queue mode). That run goes on in FLORA and is charged if it completes; FLORA's answer does not say which run it is. Do not run the workflow again. Find it with ${listOperation(create.kind)} (${label}): a run created after execution ${executionId ?? ''} started; n8n's log names it ("FLORA run <run ID> started (…, execution ${executionId ?? ''})"). Then collect it with ${collectOperation(create.kind)}.`,
-		},
-	);
+	// FLORA's own answer (a NodeApiError with its status and request ID), said for this case.
+	const error = asNodeError(node, cause, itemIndex);
+	const answered =
+		typeof error.context.floraMessage === 'string' ? ` ("${error.context.floraMessage}")` : '';
+	const requestId =
+		typeof error.context.requestId === 'string' ? `\nRequest ID: ${error.context.requestId}` : '';
+	error.message = "An earlier attempt of this execution already started this item's run in FLORA";
+	error.description = `FLORA refused to start the run again (${floraErrorCode(cause)?.code ?? 'idempotency key already used'}${answered}): the node makes the same idempotency key, ${create.idempotencyKey}, whenever this execution runs it on this item with this request, and an earlier attempt used it within the last two hours. n8n ran the node again in the same execution, as it does when the worker running an execution stops (queue mode). That run goes on in FLORA and is charged if it completes; FLORA's answer does not say which run it is. Do not run the workflow again. Find it with ${listOperation(create.kind)} (${label}): a run created after execution ${executionId ?? ''} started; n8n's log names it ("FLORA run <run ID> started (…, execution ${executionId ?? ''})"). Then collect it with ${collectOperation(create.kind)}.${requestId}`;
 	error.context.idempotencyKey = create.idempotencyKey;
 	return error;
 }
