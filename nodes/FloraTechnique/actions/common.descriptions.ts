@@ -114,7 +114,7 @@ export function waitOptions({ whenWaitingFor }: { whenWaitingFor: boolean }): IN
 				numberPrecision: 1,
 			},
 			description:
-				'How often to read the run while waiting. Leave this option out to let the node read soon after the start and then less often as the run gets older.',
+				"How often to read each run while waiting. Leave this option out to let the node read a run when FLORA's progress says it may have ended, and read the runs of several items together in one request.",
 		},
 		{
 			displayName: 'Timeout (Seconds)',
