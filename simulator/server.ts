@@ -66,6 +66,7 @@ export class Simulator implements FloraSimulator {
 	private readonly api: http.Server;
 	private readonly media: http.Server;
 	readonly connections = new Set<Socket>();
+	peakConnections = 0;
 	private readonly webhooks: Webhooks;
 	private readonly lifecycle: RunLifecycle;
 	private readonly routes: ApiRoutes;
@@ -109,6 +110,7 @@ export class Simulator implements FloraSimulator {
 		for (const server of [this.api, this.media]) {
 			server.on('connection', (sock: Socket) => {
 				this.connections.add(sock);
+				this.peakConnections = Math.max(this.peakConnections, this.connections.size);
 				sock.on('close', () => this.connections.delete(sock));
 			});
 			server.keepAliveTimeout = 5000;
@@ -158,6 +160,7 @@ export class Simulator implements FloraSimulator {
 	}
 
 	reset(): void {
+		this.peakConnections = this.connections.size;
 		this.webhooks.reset();
 		this.s.reset();
 	}

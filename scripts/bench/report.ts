@@ -106,7 +106,7 @@ export function scaleReport(result: ScaleResult): string {
 		['RSS baseline / peak', `${megabytes(result.baselineRss)} / ${megabytes(result.peakRss)}`],
 		['Peak RSS growth', megabytes(growth)],
 		['Open connections to the simulator at peak', String(result.peakConnections)],
-		['Samples', `${result.samples} (every ${SCALE.sampleEveryMs} ms)`],
+		['RSS samples', `${result.samples} (every ${SCALE.sampleEveryMs} ms)`],
 	];
 	return [
 		`Scenario 5 — ${SCALE.items} items at concurrency ${SCALE.concurrency}, runs of ${SCALE.minSeconds}–${SCALE.maxSeconds} s (seed ${SCALE.seed}) at time scale ${SCALE.timeScale}, one execution, technique "${BENCH_TECHNIQUE}", Output Layout one item per run`,
@@ -114,7 +114,7 @@ export function scaleReport(result: ScaleResult): string {
 		'',
 		`  Times are real seconds at time scale ${SCALE.timeScale} (a 60 s run lasts 6 s); the ratio does not depend on the scale.`,
 		'  RSS: this whole process (n8n, the node and the simulator, which runs in it), after a full GC for the baseline.',
-		'  Connections: TCP connections open to the simulator (API and media hosts), sampled.',
+		'  Connections: the most TCP connections open to the simulator (API and media hosts) at once, counted as they open.',
 		'  Reads: a page of the run history costs one request like a run read and tells of every run it shows, so the node',
 		'  reads a page whenever it waits for two runs or more of one history; a run the page does not show is read alone.',
 	].join('\n');

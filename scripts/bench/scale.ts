@@ -65,11 +65,9 @@ export async function measureScale(): Promise<ScaleResult> {
 		collectGarbage();
 		const baselineRss = process.memoryUsage().rss;
 		let peakRss = baselineRss;
-		let peakConnections = 0;
 		let samples = 0;
 		const sampler = setInterval(() => {
 			peakRss = Math.max(peakRss, process.memoryUsage().rss);
-			peakConnections = Math.max(peakConnections, sim.connections.size);
 			samples++;
 		}, SCALE.sampleEveryMs);
 		let wallMs: number;
@@ -100,7 +98,7 @@ export async function measureScale(): Promise<ScaleResult> {
 			...readsBy(sim.requests),
 			baselineRss,
 			peakRss,
-			peakConnections,
+			peakConnections: sim.peakConnections,
 			samples,
 		};
 	} finally {
