@@ -160,7 +160,6 @@ export class Simulator implements FloraSimulator {
 	}
 
 	reset(): void {
-		this.peakConnections = this.connections.size;
 		this.webhooks.reset();
 		this.s.reset();
 	}

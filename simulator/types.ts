@@ -275,7 +275,7 @@ export interface FloraSimulator {
 	/** Test mode: replaces the callbackHosts mapping (see SimulatorOptions); reset() restores the options'. */
 	setCallbackHosts(hosts: Record<string, string>): void;
 	readonly requests: RecordedRequest[];
-	/** The TCP connections open to the API and media hosts now, and the most open at once (reset() starts it again). */
+	/** The TCP connections open to the API and media hosts now, and the most open at once since it started. */
 	readonly connections: ReadonlySet<unknown>;
 	readonly peakConnections: number;
 	countRequests(route?: string): number;
