@@ -234,7 +234,7 @@ async function checkTechniquePickerAndSchemaInputs(context) {
 		await page.getByText(/^Product Shot/).first().waitFor({ timeout: 10000 }).catch(() => {});
 		const listed = (await items.allInnerTexts()).map((t) => t.trim().split('\n')[0]);
 		check(listed.length >= 5, `the list shows the simulator's techniques (${listed.length} shown: ${listed.slice(0, 6).join(', ')}, …)`);
-		check(listed.includes('Product Shot ($0.12)'), `"Product Shot" is in the list with its cost per run in its name ("Product Shot ($0.12)"; n8n 2.x shows no result descriptions)`);
+		check(listed.includes('Product Shot ($0.12) → image'), `"Product Shot" is in the list with its cost per run and what it gives in its name ("Product Shot ($0.12) → image"; n8n 2.x shows no result descriptions)`);
 		check(listed.some((t) => t.startsWith('Storyboard to Video')) || listed.length >= 20, '"Storyboard to Video" is in the list, or the list pages');
 		await checkTechniqueDescriptions(page, items, listResults);
 		await page.screenshot({ path: path.join(shotsDir, `${label}-technique-list.png`) });
