@@ -8,7 +8,7 @@ import { TOOL_SUMMARY_ID } from './toolInputs';
  * its inputs, outputs and cost. n8n builds a tool's description before the node runs, from
  * the node's `toolDescription` parameter, so the node can only shape it through that
  * parameter's default: an expression over the node's own parameters (the technique picked,
- * its cached name, the inputs' schema), which n8n evaluates for each agent turn.
+ * the inputs' schema with its summary field: see toolInputs.ts), which n8n evaluates for each agent turn.
  *
  * Only n8n versions that evaluate such an expression can use it: n8n 2.30 does (its n8n-core
  * hands `getToolDescriptionForNode` a resolver), 2.20 and 1.x do not and give the model the

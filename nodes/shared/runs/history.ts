@@ -34,16 +34,7 @@ async function scanHistory(
 	if (!history) return seen;
 	let cursor: string | null | undefined;
 	do {
-		const qs: IDataObject = { ...history.qs, limit: PAGE_SIZE };
-		if (cursor) qs.cursor = cursor;
-		const { body } = await client.request<IDataObject & { meta?: PageMeta }>({
-			method: 'GET',
-			path: history.path,
-			qs,
-			retry: 'safe',
-			...patience,
-		});
-		const page = (body[history.itemsKey] as Run[] | undefined) ?? [];
+		const { page, nextCursor } = await readHistoryPage(client, runs.kind, { cursor }, patience);
 		for (const run of page) {
 			if (!runs.runIds.has(run.run_id) || seen.has(run.run_id)) continue;
 			seen.set(run.run_id, run);
@@ -51,9 +42,34 @@ async function scanHistory(
 		}
 		const oldest = page[page.length - 1];
 		if (!oldest || oldest.created_at < runs.oldestCreatedAt) return seen;
-		cursor = body.meta?.next_cursor;
+		cursor = nextCursor;
 	} while (cursor);
 	return seen;
+}
+
+/**
+ * One page of a kind's run history, newest first (`PAGE_SIZE` runs unless `limit` says
+ * otherwise), and the cursor of the next page. Reads are retried as `patience` allows.
+ */
+export async function readHistoryPage(
+	client: FloraClient,
+	kind: RunKind,
+	page: { limit?: number; cursor?: string | null },
+	patience: ReadPatience,
+): Promise<{ page: Run[]; nextCursor?: string | null }> {
+	const history = kind.history;
+	if (!history) return { page: [] };
+	const qs: IDataObject = { ...history.qs, limit: page.limit ?? PAGE_SIZE };
+	if (page.cursor) qs.cursor = page.cursor;
+	const { body } = await client.request<IDataObject & { meta?: PageMeta }>({
+		method: 'GET',
+		path: history.path,
+		qs,
+		retry: 'safe',
+		...patience,
+	});
+	const runs = body[history.itemsKey];
+	return { page: Array.isArray(runs) ? (runs as Run[]) : [], nextCursor: body.meta?.next_cursor };
 }
 
 /** Reads by its id each of these runs that the history did not show (pushed off by newer runs). */

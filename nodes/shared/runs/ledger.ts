@@ -1,13 +1,11 @@
 import type { Attempt, FloraClient } from '../flora/client';
-import type { IDataObject } from 'n8n-workflow';
-
-import type { PageMeta, Run } from '../flora/types';
+import type { Run } from '../flora/types';
+import { readHistoryPage } from './history';
 import type { RunKind } from './kind';
 import { historyKey } from './kind';
 
 /** Clocks differ between n8n and FLORA; until a create answer tells, assume up to this much. */
 const CLOCK_SKEW_MS = 120_000;
-const PAGE_SIZE = 100;
 /** Network failures that mean the request never reached FLORA. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 /** Statuses that come before FLORA acts on a request (rate limit, overload). */
@@ -273,23 +271,18 @@ export class RunLedger {
 		itemIndex: number,
 	): Promise<Run[]> {
 		const runs: Run[] = [];
-		const { history } = kind;
-		if (!history) return runs;
 		let cursor: string | null | undefined;
 		do {
-			const response = await this.client.request<IDataObject & { meta?: PageMeta }>({
-				method: 'GET',
-				path: history.path,
-				qs: { ...history.qs, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
-				retry: 'safe',
-				retryUntil: deadline,
-				itemIndex,
-			});
-			const page = (response.body[history.itemsKey] as Run[] | undefined) ?? [];
+			const { page, nextCursor } = await readHistoryPage(
+				this.client,
+				kind,
+				{ cursor },
+				{ retryUntil: deadline, itemIndex },
+			);
 			runs.push(...page);
 			const oldest = page[page.length - 1];
 			if (!oldest || this.createdWithin(oldest.created_at)[1] < since) break;
-			cursor = response.body.meta?.next_cursor;
+			cursor = nextCursor;
 		} while (cursor);
 		return runs;
 	}

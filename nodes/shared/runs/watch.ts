@@ -4,9 +4,10 @@ import type { FloraClient } from '../flora/client';
 import { isTransientFailure } from '../flora/client';
 import { asNodeError } from '../flora/errors';
 import { sleepUnlessCancelled } from '../flora/sleep';
-import type { PageMeta, Run } from '../flora/types';
+import type { Run } from '../flora/types';
 import { isTerminal } from '../flora/types';
 import type { RunKind } from './kind';
+import { readHistoryPage } from './history';
 import { historyKey } from './kind';
 import { RunLedger, toMs } from './ledger';
 import type { WaitOptions } from './options';
@@ -260,7 +261,12 @@ export class RunWatch {
 		);
 		let page: Run[] | undefined;
 		try {
-			page = await this.firstPage(kind, limit, patience, entries[0].itemIndex);
+			({ page } = await readHistoryPage(
+				this.client,
+				kind,
+				{ limit },
+				{ retryUntil: patience, itemIndex: entries[0].itemIndex },
+			));
 		} catch {
 			this.unlisted.add(history);
 			page = undefined;
@@ -295,25 +301,6 @@ export class RunWatch {
 			? created.filter((date) => date >= Math.min(...(dates as number[]))).length
 			: created.length + entries.length;
 		return Math.min(MAX_PAGE, Math.max(10, 2 * ours + 10));
-	}
-
-	private async firstPage(
-		kind: RunKind,
-		limit: number,
-		retryUntil: number,
-		itemIndex: number,
-	): Promise<Run[]> {
-		const history = kind.history!;
-		const { body } = await this.client.request<IDataObject & { meta?: PageMeta }>({
-			method: 'GET',
-			path: history.path,
-			qs: { ...history.qs, limit },
-			retry: 'safe',
-			retryUntil,
-			itemIndex,
-		});
-		const page = body[history.itemsKey];
-		return Array.isArray(page) ? (page as Run[]) : [];
 	}
 
 	/** A run as first read, with what the list says of it now. */

@@ -90,8 +90,8 @@ export const description = updateDisplayOptions(
 );
 
 /**
- * The tool's automatic description of Action → Run: the action (its cached list name gives
- * its name, cost and outputs), the arguments the model gives, and the answer. It runs in
+ * The tool's automatic description of Action → Run: the action (the summary field of its
+ * inputs gives its name, cost and outputs), the arguments the model gives, and the answer. It runs in
  * n8n's expression engine: see toolDescription.ts.
  */
 export function describeToolRun(parameters: IDataObject, helpers: DescribeHelpers): string {

@@ -119,8 +119,8 @@ export const description = updateDisplayOptions(
 );
 
 /**
- * The tool's automatic description of Generation → Generate: the model (its cached list name
- * gives its name and credits), the arguments the model gives, and the answer. It runs in
+ * The tool's automatic description of Generation → Generate: the model (the summary field of
+ * its parameters gives its name and credits), the arguments the model gives, and the answer. It runs in
  * n8n's expression engine: see toolDescription.ts.
  */
 export function describeToolGenerate(parameters: IDataObject, helpers: DescribeHelpers): string {
