@@ -5,13 +5,11 @@
  * own item, no orphan, no double start, errors name their runs, the key never leaks.
  */
 import type { ChaosKind, ChaosSpec } from '../simulator';
-import { CHAOS_KINDS, DEFAULT_API_KEY } from '../simulator';
+import { CHAOS_KINDS } from '../simulator';
 import { ACTION_ROUTE, actionRun } from './harness/actions';
-import { CHAOS_FAULTS, chaosSeeds, seededPrompts } from './harness/chaos';
+import { CHAOS_FAULTS, chaosProblems, chaosSeeds, seededPrompts } from './harness/chaos';
 import { runWorkflow } from './harness/engine';
 import { FLORA_NODE, floraCredentials, runTechniqueWorkflow, useSimulator } from './harness/flora';
-import type { ExecutionOutcome } from './harness/invariants';
-import { violations } from './harness/invariants';
 import { captureLogs } from './harness/logs';
 
 const flora = useSimulator({ timeScale: 100 });
@@ -78,16 +76,16 @@ describe('action runs under random faults on every route, 60 items at concurrenc
 
 			const found: Record<string, string[]> = {};
 			for (const { variant, texts, items, dump } of outcomes) {
-				const prefix = `seed ${seed} ${variant} item `;
-				const outcome: ExecutionOutcome = {
-					prompts: texts,
-					items,
-					runs: flora.sim.listRuns().filter((run) => run.inputs[0]?.value.startsWith(prefix)),
-					texts: [...dump, ...logged.map((entry) => `${entry.level} ${entry.line}`)],
-				};
-				const problems = violations(outcome, DEFAULT_API_KEY);
-				if (outcome.runs.length < ITEMS - 5)
-					problems.push(`only ${outcome.runs.length} runs started`);
+				const { problems } = chaosProblems(
+					flora.sim,
+					{ prompts: texts, items, texts: dump },
+					{
+						prefix: `seed ${seed} ${variant} item `,
+						logLines: logged.map((entry) => `${entry.level} ${entry.line}`),
+						minStarted: ITEMS - 5,
+						download: false,
+					},
+				);
 				const completed = items.filter((item) => item.json.status === 'completed');
 				if (completed.length < ITEMS * 0.8)
 					problems.push(`only ${completed.length} runs completed`);

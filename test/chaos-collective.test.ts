@@ -7,8 +7,13 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { DEFAULT_API_KEY } from '../simulator';
-import { CHAOS_FAULTS, chaosSeeds, runChaosExecution, seededPrompts } from './harness/chaos';
+import {
+	CHAOS_FAULTS,
+	chaosProblems,
+	chaosSeeds,
+	runChaosExecution,
+	seededPrompts,
+} from './harness/chaos';
 import {
 	runTechniqueWorkflow,
 	technique,
@@ -17,8 +22,6 @@ import {
 	webhookCredentials,
 } from './harness/flora';
 import { generate, modelLocator } from './harness/generation';
-import type { ExecutionOutcome } from './harness/invariants';
-import { violations } from './harness/invariants';
 import { captureLogs } from './harness/logs';
 
 const flora = useSimulator({ timeScale: 100 });
@@ -78,25 +81,15 @@ describe('runs read together under random faults on every route', () => {
 
 			const found: Record<string, string[]> = {};
 			VARIANTS.forEach((variant, index) => {
-				const prefix = `together ${seed} ${nameOf(variant)} item `;
-				const outcome: ExecutionOutcome = {
-					...outcomes[index],
-					runs: flora.sim.listRuns().filter((run) => run.inputs[0]?.value.startsWith(prefix)),
-					texts: [
-						...outcomes[index].texts,
-						...logged.map((entry) => `${entry.level} ${entry.line}`),
-					],
-				};
-				const problems = violations(outcome, DEFAULT_API_KEY);
 				const items = itemsOf(variant);
-				if (outcome.runs.length < items - 5)
-					problems.push(`only ${outcome.runs.length} runs started`);
+				const { outcome, problems } = chaosProblems(flora.sim, outcomes[index], {
+					prefix: `together ${seed} ${nameOf(variant)} item `,
+					logLines: logged.map((entry) => `${entry.level} ${entry.line}`),
+					minStarted: items - 5,
+					download: variant.download,
+				});
 				const completed = outcome.items.filter((item) => item.json.status === 'completed');
 				if (completed.length < items * 0.75) problems.push(`only ${completed.length} completed`);
-				if (variant.download) {
-					const files = outcome.items.filter((item) => item.binary !== undefined).length;
-					if (files < items / 2) problems.push(`only ${files} items carry their files`);
-				}
 				if (problems.length > 0) found[nameOf(variant)] = problems;
 			});
 

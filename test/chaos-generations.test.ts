@@ -7,12 +7,15 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { DEFAULT_API_KEY } from '../simulator';
-import { CHAOS_FAULTS, chaosSeeds, runChaosExecution, seededPrompts } from './harness/chaos';
+import {
+	CHAOS_FAULTS,
+	chaosProblems,
+	chaosSeeds,
+	runChaosExecution,
+	seededPrompts,
+} from './harness/chaos';
 import { runTechniqueWorkflow, useSimulator, webhookCredentials } from './harness/flora';
 import { GENERATE_ROUTE, generate, modelLocator } from './harness/generation';
-import type { ExecutionOutcome } from './harness/invariants';
-import { violations } from './harness/invariants';
 import { captureLogs } from './harness/logs';
 
 const flora = useSimulator({ timeScale: 100 });
@@ -66,20 +69,14 @@ describe('generations under random faults on every route, 60 items at concurrenc
 
 			const found: Record<string, string[]> = {};
 			VARIANTS.forEach((variant, index) => {
-				const prefix = `gen seed ${seed} ${nameOf(variant)} item `;
-				const outcome: ExecutionOutcome = {
-					...outcomes[index],
-					runs: flora.sim.listRuns().filter((run) => run.inputs[0]?.value.startsWith(prefix)),
-					texts: [
-						...outcomes[index].texts,
-						...logged.map((entry) => `${entry.level} ${entry.line}`),
-					],
-				};
-				const problems = violations(outcome, DEFAULT_API_KEY);
+				const { outcome, problems } = chaosProblems(flora.sim, outcomes[index], {
+					prefix: `gen seed ${seed} ${nameOf(variant)} item `,
+					logLines: logged.map((entry) => `${entry.level} ${entry.line}`),
+					minStarted: ITEMS - 4,
+					download: variant.download,
+				});
 				if (outcome.runs.some((run) => run.run_type !== 'generation'))
 					problems.push('a run that is not a generation');
-				if (outcome.runs.length < ITEMS - 4)
-					problems.push(`only ${outcome.runs.length} runs started`);
 				const completed = outcome.items.filter((item) => item.json.status === 'completed');
 				if (completed.length < ITEMS * 0.75) problems.push(`only ${completed.length} completed`);
 				// A lost answer narrows to the runs created while its own attempts were under way.
@@ -93,10 +90,6 @@ describe('generations under random faults on every route, 60 items at concurrenc
 				);
 				if (Math.max(...candidates) > ITEMS)
 					problems.push(`an error names ${Math.max(...candidates)} candidate runs`);
-				if (variant.download) {
-					const files = outcome.items.filter((item) => item.binary !== undefined).length;
-					if (files < ITEMS / 2) problems.push(`only ${files} items carry their files`);
-				}
 				if (problems.length > 0) found[nameOf(variant)] = problems;
 			});
 

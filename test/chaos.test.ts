@@ -7,7 +7,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEFAULT_API_KEY } from '../simulator';
-import { CHAOS_FAULTS, chaosSeeds, runChaosExecution, seededPrompts } from './harness/chaos';
+
+import {
+	CHAOS_FAULTS,
+	chaosProblems,
+	chaosSeeds,
+	runChaosExecution,
+	seededPrompts,
+} from './harness/chaos';
 import {
 	FLORA_NODE,
 	runTechniqueWorkflow,
@@ -87,20 +94,13 @@ describe('under random faults on every route, 100 items at concurrency 10', () =
 
 			const found: Record<string, string[]> = {};
 			VARIANTS.forEach((variant, index) => {
-				const prefix = `seed ${seed} ${nameOf(variant)} item `;
-				const outcome: ExecutionOutcome = {
-					...outcomes[index],
-					runs: flora.sim.listRuns().filter((run) => run.inputs[0]?.value.startsWith(prefix)),
-					texts: [...outcomes[index].texts, ...logText()],
-				};
-				const problems = violations(outcome, DEFAULT_API_KEY);
 				// A create refused five times in a row starts no run (its error says so): rare.
-				if (outcome.runs.length < ITEMS - 5)
-					problems.push(`only ${outcome.runs.length} runs started`);
-				if (variant.download) {
-					const files = outcome.items.filter((item) => item.binary !== undefined).length;
-					if (files < ITEMS / 2) problems.push(`only ${files} items carry their files`);
-				}
+				const { problems } = chaosProblems(flora.sim, outcomes[index], {
+					prefix: `seed ${seed} ${nameOf(variant)} item `,
+					logLines: logText(),
+					minStarted: ITEMS - 5,
+					download: variant.download,
+				});
 				if (problems.length > 0) found[nameOf(variant)] = problems;
 			});
 

@@ -2,10 +2,13 @@
 /** What the seeded chaos suites share: their seeds, the faults, seeded prompts, one execution. */
 import type { IDataObject, INodeExecutionData, IWorkflowBase } from 'n8n-workflow';
 
-import type { ChaosSpec } from '../../simulator';
+import type { ChaosSpec, FloraSimulator } from '../../simulator';
+import { DEFAULT_API_KEY } from '../../simulator';
 import type { RunOptions } from './engine';
 import { runWorkflow } from './engine';
 import { FLORA_NODE } from './flora';
+import type { ExecutionOutcome } from './invariants';
+import { violations } from './invariants';
 import { startWaitingExecution } from './waiting';
 
 /** The seeds from the environment variable (comma separated), to try new ones; else those CI runs. */
@@ -80,4 +83,32 @@ export async function runChaosExecution(
 	const result = await runWorkflow(workflow, { credentials, triggerItems });
 	const items = result.nodes[FLORA_NODE]?.outputs.flat() ?? [];
 	return { items, texts: [JSON.stringify(items), JSON.stringify(result.run.data)] };
+}
+
+/**
+ * One execution of a chaos suite held against the run guarantees: its runs (told apart from
+ * the other executions' by their prompts' `prefix`) with everything it and the log (`logLines`)
+ * wrote, and how much got through: at least `minStarted` runs, and with downloads half the
+ * items carrying their files. Answers the outcome, for a suite's own checks, and the problems.
+ */
+export function chaosProblems(
+	sim: FloraSimulator,
+	execution: Omit<ExecutionOutcome, 'runs'>,
+	check: { prefix: string; logLines: string[]; minStarted: number; download: boolean },
+): { outcome: ExecutionOutcome; problems: string[] } {
+	const outcome: ExecutionOutcome = {
+		...execution,
+		runs: sim.listRuns().filter((run) => run.inputs[0]?.value.startsWith(check.prefix)),
+		texts: [...execution.texts, ...check.logLines],
+	};
+	const problems = violations(outcome, DEFAULT_API_KEY);
+	if (outcome.runs.length < check.minStarted) {
+		problems.push(`only ${outcome.runs.length} runs started`);
+	}
+	if (check.download) {
+		const files = outcome.items.filter((item) => item.binary !== undefined).length;
+		if (files < execution.prompts.length / 2)
+			problems.push(`only ${files} items carry their files`);
+	}
+	return { outcome, problems };
 }
