@@ -98,9 +98,10 @@ export function expectedEnd(pace: RunPace): ExpectedEnd | undefined {
 
 /**
  * When to read a run next (n8n's clock), never after the deadline: a second after the start
- * (or soon, if starting it took longer); then at its earliest expected end (at most 30 s apart), or at the latest once that is within
- * a short lag of the earliest; past both, again after a small share of its age; with no word
- * from FLORA, spaced out with the age as nextReadDelay.
+ * (or soon, if starting it took longer); then at its earliest expected end (at most 30 s
+ * apart), or at the latest once that is within a short lag of the earliest; past both, again
+ * after a small share of its age; with no word from FLORA, spaced out with the age as
+ * nextReadDelay.
  */
 export function nextReadAt(pace: RunPace, now: number, deadline: number): number {
 	const age = now - pace.startedAt;
